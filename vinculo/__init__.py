@@ -1,0 +1,1 @@
+"""Vínculo: an open-source customer experience management platform."""

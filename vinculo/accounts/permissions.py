@@ -1,0 +1,44 @@
+"""What each role may do. One table, read by every view, API handler and test.
+
+A permission is a capability; *where* it applies (the unit subtree) is the actor's scope,
+checked separately by the queries that list or fetch data.
+"""
+
+from enum import StrEnum
+
+from vinculo.accounts.choices import Role
+
+
+class Perm(StrEnum):
+    VIEW_CUSTOMERS = "customers.view"
+    EDIT_CUSTOMERS = "customers.edit"
+    MERGE_CUSTOMERS = "customers.merge"
+    ADD_INTERACTIONS = "interactions.add"
+    IMPORT_DATA = "imports.run"
+    VIEW_ORG = "org.view"
+    MANAGE_ORG = "org.manage"
+    MANAGE_API_KEYS = "apikeys.manage"
+
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    Role.ADMIN: frozenset(Perm),
+    Role.ANALYST: frozenset(
+        {
+            Perm.VIEW_CUSTOMERS,
+            Perm.EDIT_CUSTOMERS,
+            Perm.MERGE_CUSTOMERS,
+            Perm.ADD_INTERACTIONS,
+            Perm.IMPORT_DATA,
+            Perm.VIEW_ORG,
+        }
+    ),
+    Role.UNIT_MANAGER: frozenset(
+        {Perm.VIEW_CUSTOMERS, Perm.EDIT_CUSTOMERS, Perm.ADD_INTERACTIONS, Perm.VIEW_ORG}
+    ),
+    Role.AGENT: frozenset({Perm.VIEW_CUSTOMERS, Perm.EDIT_CUSTOMERS, Perm.ADD_INTERACTIONS}),
+    Role.VIEWER: frozenset({Perm.VIEW_CUSTOMERS}),
+}
+
+# Scopes an API key may carry: every permission except managing keys themselves,
+# so a leaked key can never mint more keys.
+API_KEY_SCOPES: tuple[Perm, ...] = tuple(p for p in Perm if p is not Perm.MANAGE_API_KEYS)

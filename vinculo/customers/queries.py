@@ -1,0 +1,62 @@
+"""Read side of customers: what an actor may see, search, and the 360 profile."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from vinculo.accounts.actors import Actor
+from vinculo.customers.identities import guess_kind
+from vinculo.customers.models import Customer, Identity
+from vinculo.journeys.models import Interaction
+
+MIN_PREFIX_SEARCH = 3
+
+
+def visible_customers(actor: Actor) -> QuerySet[Customer]:
+    """Live (not merged) customers the actor may see.
+
+    A unit-scoped actor sees a customer whose home unit, or any of whose interactions,
+    lies in their subtree. A customer with every interaction elsewhere is invisible.
+    """
+    customers = Customer.objects.filter(merged_into__isnull=True)
+    if actor.unit_ids is None:
+        return customers
+    unit_ids = sorted(actor.unit_ids)
+    touched_here = Interaction.objects.filter(customer_id=OuterRef("pk"), unit_id__in=unit_ids)
+    return customers.filter(Q(home_unit_id__in=unit_ids) | Exists(touched_here))
+
+
+def is_visible(actor: Actor, customer_id: int) -> bool:
+    return visible_customers(actor).filter(pk=customer_id).exists()
+
+
+def search_customers(actor: Actor, query: str) -> QuerySet[Customer]:
+    """Customers matching ``query`` by any identity (normalised), an identity prefix or name."""
+    customers = visible_customers(actor)
+    text = query.strip()
+    if not text:
+        return customers.order_by("name", "id")
+    exact = Q(pk__in=[])
+    for kind, value in guess_kind(text):
+        exact |= Q(kind=kind, value=value)
+    identity_match = Q(exact)
+    if len(text) >= MIN_PREFIX_SEARCH:
+        identity_match |= Q(value__istartswith=text.lower())
+    by_identity = Identity.objects.filter(identity_match).values("customer_id")
+    return customers.filter(Q(pk__in=by_identity) | Q(name__icontains=text)).order_by(
+        "name", "id"
+    )
+
+
+def with_identities(customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    return customers.select_related("home_unit").prefetch_related(
+        Prefetch("identities", queryset=Identity.objects.order_by("kind", "value"))
+    )
+
+
+def resolve_merged(customer_id: int) -> Customer | None:
+    """Follows a merged customer to its survivor (merges collapse chains, one hop suffices)."""
+    customer = Customer.objects.filter(pk=customer_id).only("id", "merged_into_id").first()
+    if customer is None:
+        return None
+    if customer.merged_into_id is None:
+        return customer
+    return Customer.objects.filter(pk=customer.merged_into_id).first()

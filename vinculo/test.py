@@ -1,0 +1,152 @@
+"""Shared test fixtures: a small company with named people in named roles.
+
+The organisation::
+
+    Telco Demo (company)
+    ├── Norte (region)
+    │   ├── Bilbao Centro (store)
+    │   └── Santander (store)
+    └── Sur (region)
+        └── Sevilla Nervión (store)
+
+People: alicia (administrator), bruno (CX analyst), carmen (manages Norte),
+diego (manages Bilbao Centro), elena (billing agent, whole company),
+fernando (read-only viewer), gabriel (manages Sur), and nadie (signed in, no role).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+from django.utils import timezone
+
+from vinculo.accounts.actors import Actor, actor_for_user
+from vinculo.accounts.choices import Role, UnitKind
+from vinculo.accounts.models import Department, Unit
+from vinculo.accounts.services import create_person, create_unit
+from vinculo.customers.models import Customer
+from vinculo.customers.services import create_customer
+from vinculo.journeys.models import Channel, Interaction, InteractionType
+from vinculo.journeys.services import record_interaction
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class Org:
+    company: Unit
+    norte: Unit
+    bilbao: Unit
+    santander: Unit
+    sur: Unit
+    sevilla: Unit
+
+
+@dataclass
+class People:
+    alicia: AbstractUser
+    bruno: AbstractUser
+    carmen: AbstractUser
+    diego: AbstractUser
+    elena: AbstractUser
+    fernando: AbstractUser
+    gabriel: AbstractUser
+    nadie: AbstractUser
+
+    def by_name(self, name: str) -> AbstractUser:
+        user: AbstractUser = getattr(self, name)
+        return user
+
+
+def build_org() -> Org:
+    company = create_unit(name="Telco Demo", code="telco", kind=UnitKind.COMPANY)
+    norte = create_unit(name="Norte", code="norte", kind=UnitKind.REGION, parent=company)
+    sur = create_unit(name="Sur", code="sur", kind=UnitKind.REGION, parent=company)
+    return Org(
+        company=company,
+        norte=norte,
+        bilbao=create_unit(
+            name="Bilbao Centro", code="bilbao-centro", kind=UnitKind.STORE, parent=norte
+        ),
+        santander=create_unit(
+            name="Santander", code="santander", kind=UnitKind.STORE, parent=norte
+        ),
+        sur=sur,
+        sevilla=create_unit(
+            name="Sevilla Nervión", code="sevilla-nervion", kind=UnitKind.STORE, parent=sur
+        ),
+    )
+
+
+def build_people(org: Org) -> People:
+    billing = Department.objects.get(code="billing")
+
+    def person(username: str, role: str, unit: Unit | None = None, **extra: Any) -> AbstractUser:
+        return create_person(username=username, password=PASSWORD, role=role, unit=unit, **extra)
+
+    return People(
+        alicia=person("alicia", Role.ADMIN),
+        bruno=person("bruno", Role.ANALYST),
+        carmen=person("carmen", Role.UNIT_MANAGER, org.norte),
+        diego=person("diego", Role.UNIT_MANAGER, org.bilbao),
+        elena=person("elena", Role.AGENT, department=billing),
+        fernando=person("fernando", Role.VIEWER),
+        gabriel=person("gabriel", Role.UNIT_MANAGER, org.sur),
+        nadie=get_user_model().objects.create_user(username="nadie", password=PASSWORD),
+    )
+
+
+def actor_of(user: AbstractUser) -> Actor:
+    return actor_for_user(get_user_model().objects.get(pk=user.pk))
+
+
+def at(text: str) -> datetime:
+    """A Madrid-time datetime from 'YYYY-MM-DD HH:MM'."""
+    return timezone.make_aware(datetime.strptime(text, "%Y-%m-%d %H:%M"))
+
+
+def add_interaction(
+    customer: Customer,
+    unit: Unit,
+    *,
+    when: str = "2026-03-01 10:00",
+    channel: str = "store",
+    kind: str = "sale",
+    external_id: str | None = None,
+    **extra: Any,
+) -> Interaction:
+    interaction, _created = record_interaction(
+        customer=customer,
+        channel=Channel.objects.get(code=channel),
+        interaction_type=InteractionType.objects.get(code=kind),
+        unit=unit,
+        occurred_at=at(when),
+        source="test",
+        external_id=external_id or f"{customer.pk}-{unit.code}-{when}-{channel}-{kind}",
+        **extra,
+    )
+    return interaction
+
+
+def make_customer(name: str, **identities: str) -> Customer:
+    return create_customer(identities=identities, name=name, source="test")
+
+
+def client_for(user: AbstractUser) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def org(db: None) -> Org:
+    return build_org()
+
+
+@pytest.fixture
+def people(org: Org) -> People:
+    return build_people(org)
