@@ -1,7 +1,3 @@
 """Root pytest configuration: shared fixtures live in vinculo/test.py."""
 
-import os
-
-os.environ.setdefault("VINCULO_TESTING", "1")
-
 pytest_plugins = ["vinculo.test"]
