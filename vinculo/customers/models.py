@@ -56,7 +56,6 @@ class Customer(models.Model):
         verbose_name_plural = _("customers")
         indexes = [
             models.Index(fields=["name"], name="customer_name_idx"),
-            models.Index(fields=["home_unit"], name="customer_home_unit_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -94,7 +93,6 @@ class Identity(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "value"], name="identity_unique_per_kind")
         ]
-        indexes = [models.Index(fields=["customer"], name="identity_customer_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value}"
