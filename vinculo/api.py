@@ -4,14 +4,19 @@ Two ways in: a browser session (with CSRF, for the UI's own calls) or an API key
 ``Authorization: Bearer vk_...``. Either way the handler gets ``request.actor``.
 """
 
+from functools import partial
+
 from django.http import HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
+from ninja.errors import ValidationError
 
 from vinculo.accounts.api import router as accounts_router
 from vinculo.accounts.api_auth import ApiKeyAuth, SessionAuth
 from vinculo.customers.api import router as customers_router
+from vinculo.imports.api import batch_router
 from vinculo.imports.api import router as imports_router
 from vinculo.journeys.api import router as journeys_router
+from vinculo.lib.apiedge import on_validation_error
 
 api = NinjaAPI(
     title="Vínculo API",
@@ -19,7 +24,14 @@ api = NinjaAPI(
     description="Customers, identities, interactions and imports.",
     auth=[ApiKeyAuth(), SessionAuth()],
     urls_namespace="api",
+    # Swagger UI is served from ninja's bundled static files ("ninja" is an installed app);
+    # no validator badge, so the docs page makes no request to the internet.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
+# Every 422 also names its field as a path, e.g. "identities[1].value".
+api.add_exception_handler(ValidationError, partial(on_validation_error, api=api))
+# Batches first: "/customers/batch" must not be taken for a customer id.
+api.add_router("/", batch_router)
 api.add_router("/", accounts_router)
 api.add_router("/customers", customers_router)
 api.add_router("/interactions", journeys_router)

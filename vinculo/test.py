@@ -150,3 +150,9 @@ def org(db: None) -> Org:
 @pytest.fixture
 def people(org: Org) -> People:
     return build_people(org)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Uploaded and generated files of a test live and die with the test."""
+    settings.MEDIA_ROOT = tmp_path / "media"

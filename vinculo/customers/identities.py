@@ -6,6 +6,7 @@ Normalisation is the heart of identity resolution: ``Ana@Example.com`` and
 them for every row.
 """
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import phonenumbers
@@ -59,19 +60,24 @@ def normalize_tax_id(raw: str) -> str:
     return normalize_code(raw).replace("-", "").upper()
 
 
-_NORMALIZERS = {
-    IdentityKind.EMAIL: normalize_email,
-    IdentityKind.PHONE: normalize_phone,
-    IdentityKind.CUSTOMER_NUMBER: normalize_code,
-    IdentityKind.CRM_ID: normalize_code,
-    IdentityKind.LOYALTY_CARD: normalize_code,
-    IdentityKind.TAX_ID: normalize_tax_id,
+_NORMALIZERS: dict[str, Callable[[str], str]] = {
+    IdentityKind.EMAIL.value: normalize_email,
+    IdentityKind.PHONE.value: normalize_phone,
+    IdentityKind.CUSTOMER_NUMBER.value: normalize_code,
+    IdentityKind.CRM_ID.value: normalize_code,
+    IdentityKind.LOYALTY_CARD.value: normalize_code,
+    IdentityKind.TAX_ID.value: normalize_tax_id,
 }
+
+
+def normalizer(kind: str) -> Callable[[str], str]:
+    """The normalising function for ``kind`` (imports look it up once per column)."""
+    return _NORMALIZERS[kind]
 
 
 def normalize(kind: str, raw: str) -> str:
     """The canonical form of ``raw`` as an identity of ``kind``; raises InvalidIdentity."""
-    return _NORMALIZERS[IdentityKind(kind)](raw)
+    return _NORMALIZERS[kind](raw)
 
 
 def guess_kind(query: str) -> list[tuple[str, str]]:

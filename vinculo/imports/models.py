@@ -27,6 +27,8 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
+    language = models.CharField(_("language"), max_length=8, default="es")
+    expected_rows = models.PositiveIntegerField(_("expected rows"), null=True, blank=True)
     total_rows = models.PositiveIntegerField(_("rows read"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)

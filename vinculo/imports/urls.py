@@ -1,4 +1,11 @@
 from django.urls import path
 
+from vinculo.imports import views
+
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.import_list, name="list"),
+    path("<int:job_id>/", views.import_detail, name="detail"),
+    path("<int:job_id>/rejected/", views.rejected_rows, name="rejected"),
+    path("samples/<slug:kind>.csv", views.sample, name="sample"),
+]

@@ -1,0 +1,78 @@
+"""Import errors: a code and the place it happened, turned into words only when shown.
+
+Storing codes rather than sentences means every reader sees the error in their own
+language, and the API returns both the machine code and the sentence.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One problem: ``row`` is the spreadsheet row (the header is row 1)."""
+
+    row: int
+    column: str
+    code: str
+    value: str = ""
+
+    def as_dict(self) -> dict[str, str | int]:
+        return {"row": self.row, "column": self.column, "code": self.code, "value": self.value}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str | int]) -> "RowError":
+        return cls(int(data["row"]), str(data["column"]), str(data["code"]), str(data["value"]))
+
+
+MESSAGES = {
+    "required": _("a value is required."),
+    "unknown_code": _("“%(value)s” does not exist; check the spelling or create it first."),
+    "invalid_datetime": _(
+        "“%(value)s” is not a date and time; use 2026-03-01 10:30 or 01/03/2026 10:30."
+    ),
+    "future_datetime": _("“%(value)s” is in the future."),
+    "invalid_amount": _("“%(value)s” is not an amount; use 1234.56 or 1.234,56."),
+    "amount_too_large": _("“%(value)s” is too large for an amount."),
+    "invalid_currency": _("“%(value)s” is not a three-letter currency code such as EUR."),
+    "invalid_email": _("“%(value)s” is not a valid e-mail address."),
+    "invalid_phone": _("“%(value)s” is not a valid phone number."),
+    "too_long": _("“%(value)s” is too long."),
+    "empty": _("a value is required."),
+    "no_identity": _("the row has no customer identity; fill in at least one of: %(value)s."),
+    "identity_conflict": _(
+        "the identities in this row belong to different customers (%(value)s); "
+        "merge those customers first."
+    ),
+    "unit_out_of_scope": _("you may not import data into unit “%(value)s”."),
+    "unknown_customer": _("there is no customer with id “%(value)s”."),
+    "invalid_boolean": _("“%(value)s” is not yes or no (sí/no, yes/no, 1/0)."),
+    "invalid_choice": _("“%(value)s” is not one of the allowed values: %(allowed)s."),
+    "unknown_column": _("this column is not recognised; rename or remove it."),
+    "missing_column": _("this column is required and the file does not have it."),
+    "duplicate_column": _("this column appears more than once."),
+    "empty_file": _("the file has no header row."),
+    "unreadable_file": _("the file cannot be read as CSV or XLSX (%(value)s)."),
+    "too_many_rows": _("the request has more than %(value)s rows."),
+}
+
+# Parameters some messages need beyond the value (allowed choices, for instance).
+ALLOWED_VALUES: dict[str, str] = {}
+
+
+def describe(error: RowError) -> str:
+    """The error as a sentence in the active language, naming its row and column."""
+    template = MESSAGES.get(error.code, MESSAGES["unreadable_file"])
+    detail = str(template) % {
+        "value": error.value,
+        "allowed": ALLOWED_VALUES.get(error.column, ""),
+    }
+    if not error.column:
+        return _gettext("Row %(row)s: %(detail)s") % {"row": error.row, "detail": detail}
+    return _gettext("Row %(row)s, column “%(column)s”: %(detail)s") % {
+        "row": error.row,
+        "column": error.column,
+        "detail": detail,
+    }

@@ -1,0 +1,145 @@
+"""Bulk inserts of interactions, the hot path of every import.
+
+SQLite: one ``INSERT OR IGNORE`` executemany per chunk. PostgreSQL: ``COPY`` into a
+temporary table, then one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``. Both skip rows
+whose (source, external_id) is already stored, which is what makes re-imports add nothing,
+and both report how many rows were really inserted.
+
+Writers use the DB-API connection of Django's current connection directly, inside the
+import's transaction: Django's cursor wrapper would rewrite every row, and the
+``BackgroundWriter`` runs them in a second thread while the next chunk is parsed.
+"""
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Protocol
+
+from django.db import connection
+
+INTERACTION_COLUMNS = (
+    "customer_id",
+    "touchpoint_id",
+    "unit_id",
+    "occurred_at",
+    "amount",
+    "currency",
+    "attributes",
+    "source",
+    "external_id",
+    "record_kind",
+    "record_id",
+    "created_at",
+)
+InteractionRow = tuple[Any, ...]
+
+
+class InteractionWriter(Protocol):
+    text_values: bool
+
+    def write(self, rows: list[InteractionRow]) -> int: ...
+
+
+class SqliteInteractionWriter:
+    """Takes datetimes and decimals as text, the way Django's SQLite backend stores them."""
+
+    text_values = True
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self.raw = connection.connection
+        placeholders = ", ".join(["?"] * len(INTERACTION_COLUMNS))
+        self.sql = (
+            f"INSERT OR IGNORE INTO journeys_interaction ({', '.join(INTERACTION_COLUMNS)}) "
+            f"VALUES ({placeholders})"
+        )
+
+    def write(self, rows: list[InteractionRow]) -> int:
+        if not rows:
+            return 0
+        before = self.raw.total_changes
+        self.raw.executemany(self.sql, rows)
+        return int(self.raw.total_changes - before)
+
+
+class PostgresInteractionWriter:
+    """Takes naive UTC datetimes: Django keeps PostgreSQL sessions in UTC."""
+
+    STAGING = "vinculo_import_interactions"
+    text_values = False
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self._staging_ready = False
+
+    def _create_staging(self) -> None:
+        with self.raw.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {self.STAGING} ("
+                "customer_id bigint, touchpoint_id bigint, unit_id bigint, "
+                "occurred_at timestamptz, amount numeric(14, 2), currency varchar(3), "
+                "attributes jsonb, source varchar(40), external_id varchar(120), "
+                "record_kind varchar(30), record_id bigint, created_at timestamptz"
+                ") ON COMMIT DROP"
+            )
+        self._staging_ready = True
+
+    def write(self, rows: list[InteractionRow]) -> int:
+        if not rows:
+            return 0
+        if not self._staging_ready:
+            self._create_staging()
+        columns = ", ".join(INTERACTION_COLUMNS)
+        with self.raw.cursor() as cursor:
+            with cursor.copy(f"COPY {self.STAGING} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO journeys_interaction ({columns}) "
+                f"SELECT {columns} FROM {self.STAGING} "
+                "ON CONFLICT (source, external_id) DO NOTHING"
+            )
+            inserted = cursor.rowcount
+            cursor.execute(f"TRUNCATE {self.STAGING}")
+        return int(inserted)
+
+
+def interaction_writer() -> InteractionWriter:
+    if connection.vendor == "postgresql":
+        return PostgresInteractionWriter()
+    return SqliteInteractionWriter()
+
+
+class BackgroundWriter:
+    """Runs one write at a time in a second thread, so parsing and inserting overlap.
+
+    Callers must not touch the database between ``submit`` and the next ``wait``: the
+    writer thread owns the connection meanwhile.
+    """
+
+    def __init__(self, writer: InteractionWriter) -> None:
+        self.writer = writer
+        self.text_values = writer.text_values
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        self._pending: Future[int] | None = None
+        self._pending_rows = 0
+        self.inserted = 0
+        self.skipped = 0
+
+    def wait(self) -> None:
+        """Blocks until the pending write is done; re-raises its error, if any."""
+        if self._pending is not None:
+            inserted = self._pending.result()
+            self.inserted += inserted
+            self.skipped += self._pending_rows - inserted
+            self._pending = None
+
+    def submit(self, rows: list[InteractionRow]) -> None:
+        self.wait()
+        self._pending_rows = len(rows)
+        self._pending = self._pool.submit(self.writer.write, rows)
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self._pool.shutdown(wait=True)
