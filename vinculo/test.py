@@ -19,8 +19,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -48,17 +47,17 @@ class Org:
 
 @dataclass
 class People:
-    alicia: AbstractUser
-    bruno: AbstractUser
-    carmen: AbstractUser
-    diego: AbstractUser
-    elena: AbstractUser
-    fernando: AbstractUser
-    gabriel: AbstractUser
-    nadie: AbstractUser
+    alicia: User
+    bruno: User
+    carmen: User
+    diego: User
+    elena: User
+    fernando: User
+    gabriel: User
+    nadie: User
 
-    def by_name(self, name: str) -> AbstractUser:
-        user: AbstractUser = getattr(self, name)
+    def by_name(self, name: str) -> User:
+        user: User = getattr(self, name)
         return user
 
 
@@ -85,7 +84,7 @@ def build_org() -> Org:
 def build_people(org: Org) -> People:
     billing = Department.objects.get(code="billing")
 
-    def person(username: str, role: str, unit: Unit | None = None, **extra: Any) -> AbstractUser:
+    def person(username: str, role: str, unit: Unit | None = None, **extra: Any) -> User:
         return create_person(username=username, password=PASSWORD, role=role, unit=unit, **extra)
 
     return People(
@@ -96,12 +95,12 @@ def build_people(org: Org) -> People:
         elena=person("elena", Role.AGENT, department=billing),
         fernando=person("fernando", Role.VIEWER),
         gabriel=person("gabriel", Role.UNIT_MANAGER, org.sur),
-        nadie=get_user_model().objects.create_user(username="nadie", password=PASSWORD),
+        nadie=User.objects.create_user(username="nadie", password=PASSWORD),
     )
 
 
-def actor_of(user: AbstractUser) -> Actor:
-    return actor_for_user(get_user_model().objects.get(pk=user.pk))
+def actor_of(user: User) -> Actor:
+    return actor_for_user(User.objects.get(pk=user.pk))
 
 
 def at(text: str) -> datetime:
@@ -136,7 +135,7 @@ def make_customer(name: str, **identities: str) -> Customer:
     return create_customer(identities=identities, name=name, source="test")
 
 
-def client_for(user: AbstractUser) -> Client:
+def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client

@@ -3,8 +3,7 @@
 import hashlib
 import secrets
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -56,10 +55,9 @@ def create_person(
     email: str = "",
     first_name: str = "",
     last_name: str = "",
-) -> AbstractUser:
+) -> User:
     """Creates a user with their role. Administrators also get Django admin access."""
-    user_model = get_user_model()
-    user: AbstractUser = user_model.objects.create_user(  # type: ignore[attr-defined]
+    user = User.objects.create_user(
         username=username,
         password=password,
         email=email,
@@ -81,7 +79,7 @@ def _hash_secret(secret: str) -> str:
 
 @transaction.atomic
 def create_api_key(
-    *, name: str, scopes: list[str], created_by: AbstractUser | None, unit: Unit | None = None
+    *, name: str, scopes: list[str], created_by: User | None, unit: Unit | None = None
 ) -> tuple[ApiKey, str]:
     """Creates a key and returns it with its token; the token is never retrievable again."""
     unknown = set(scopes) - {p.value for p in API_KEY_SCOPES}
@@ -122,4 +120,3 @@ def revoke_api_key(*, key: ApiKey) -> ApiKey:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at", "updated_at"])
     return key
-

@@ -4,12 +4,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.forms.models import model_to_dict
 
 from vinculo.accounts.actors import Actor
 from vinculo.customers.identities import normalize
 from vinculo.customers.models import Customer, CustomerMerge, Identity
+from vinculo.customers.queries import is_visible
 
 PROFILE_FIELDS = ("name", "lifecycle_stage", "segment", "plan", "value_tier", "language")
 
@@ -153,7 +154,7 @@ def merge_customers(
     snapshot["identities"] = list(merged.identities.values("kind", "value"))
     moved: dict[str, int] = {}
     for model, field in _customer_foreign_keys():
-        moved[model._meta.label_lower] = model._default_manager.filter(  # type: ignore[attr-defined]
+        moved[model._meta.label_lower] = model._default_manager.filter(
             **{field: merged}
         ).update(**{field: survivor})
 
@@ -182,3 +183,31 @@ def _fill_blanks(survivor: Customer, merged: Customer) -> None:
     survivor.consents = {**merged.consents, **survivor.consents}
     survivor.attributes = {**merged.attributes, **survivor.attributes}
     survivor.save()
+
+
+class CustomerOutsideScope(Exception):
+    """The identities belong to a customer the acting person or key may not see."""
+
+
+@transaction.atomic
+def upsert_customer_as(
+    *, actor: Actor, identities: Mapping[str, str], source: str = "", **fields: Any
+) -> tuple[Customer, bool]:
+    """``upsert_customer`` on behalf of an actor: never updates a customer outside their scope.
+
+    A unit-scoped actor sending an identity owned by a customer they cannot see gets
+    ``CustomerOutsideScope`` rather than that customer's profile.
+    """
+    existing = find_by_identities(identities)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return create_customer(identities=identities, source=source, **fields), True
+        except IntegrityError:
+            # A concurrent request created an owner of one of these identities first.
+            existing = find_by_identities(identities)
+            if existing is None:
+                raise
+    if not is_visible(actor, existing.pk):
+        raise CustomerOutsideScope()
+    return update_customer(customer=existing, identities=identities, source=source, **fields), False

@@ -9,8 +9,9 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import get_language
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -76,12 +77,15 @@ def start(
     file: File[UploadedFile],
     mode: Form[ImportMode] = ImportMode.ALL_OR_NOTHING,
     source: Form[str] = "import",
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Uploads a CSV/XLSX file; the worker imports it. Poll the job for progress."""
     _authorise(request)
-    form = ImportForm({"kind": kind, "mode": mode, "source": source}, {"file": file})
+    form = ImportForm(
+        {"kind": kind, "mode": mode, "source": source}, MultiValueDict({"file": [file]})
+    )
     if not form.is_valid():
-        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        problems = (f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
+        raise HttpError(422, "; ".join(problems))
     job = start_import(
         actor=request.actor,  # type: ignore[attr-defined]
         kind=form.cleaned_data["kind"],
@@ -91,7 +95,7 @@ def start(
         language=get_language() or "es",
     )
     job.refresh_from_db()
-    return 202, _job_out(request, job)
+    return Status(202, _job_out(request, job))
 
 
 @router.get("/{job_id}", response=ImportJobOut, url_name="import_detail")
@@ -131,7 +135,7 @@ def _table(items: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     return header, [[_cell(row.get(key)) for key in header] for row in flat]
 
 
-def _batch(request: HttpRequest, kind: str, payload: BatchIn) -> tuple[int, dict[str, Any]]:
+def _batch(request: HttpRequest, kind: str, payload: BatchIn) -> Status[dict[str, Any]]:
     _authorise(request)
     header, rows = _table(payload.rows)
     result: ImportResult = import_rows(
@@ -146,16 +150,16 @@ def _batch(request: HttpRequest, kind: str, payload: BatchIn) -> tuple[int, dict
         "rows_with_errors": result.rows_with_errors,
         "errors": [{**_error_out(e), "index": max(e.row - 2, 0)} for e in result.errors],
     }
-    return (422 if result.rejected else 200), body
+    return Status(422 if result.rejected else 200, body)
 
 
 @batch_router.post("/customers/batch", response={200: BatchOut, 422: BatchOut})
-def customers_batch(request: HttpRequest, payload: BatchIn) -> tuple[int, dict[str, Any]]:
+def customers_batch(request: HttpRequest, payload: BatchIn) -> Status[dict[str, Any]]:
     """Creates or updates up to 10,000 customers, resolving them by their identities."""
     return _batch(request, ImportKind.CUSTOMERS, payload)
 
 
 @batch_router.post("/interactions/batch", response={200: BatchOut, 422: BatchOut})
-def interactions_batch(request: HttpRequest, payload: BatchIn) -> tuple[int, dict[str, Any]]:
+def interactions_batch(request: HttpRequest, payload: BatchIn) -> Status[dict[str, Any]]:
     """Stores up to 10,000 interactions; retries add nothing (source + external_id)."""
     return _batch(request, ImportKind.INTERACTIONS, payload)

@@ -133,10 +133,10 @@ class CustomerImporter:
         for column, allowed in CHOICE_COLUMNS.items():
             if column in self.columns and row[self.columns[column]].strip():
                 raw = row[self.columns[column]].strip()
-                value = allowed.get(raw.lower())
-                if value is None:
+                choice = allowed.get(raw.lower())
+                if choice is None:
                     errors.append(RowError(number, self.names[column], "invalid_choice", raw))
-                fields[column] = value
+                fields[column] = choice
         if "home_unit" in self.columns and row[self.columns["home_unit"]].strip():
             raw = row[self.columns["home_unit"]].strip()
             unit_id = self.units.get(raw.lower())

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 
 from vinculo.accounts.actors import Actor
@@ -16,7 +16,7 @@ def start_import(
     kind: str,
     mode: str,
     source: str,
-    upload: UploadedFile,
+    upload: File,
     language: str,
     run_in_background: bool = True,
 ) -> ImportJob:
