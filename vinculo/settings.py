@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI's assets for /api/v1/docs from static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "vinculo.core",
@@ -152,12 +153,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT: Path | None = VAR_DIR / "static"
 # The app serves its own assets (HTMX, charts, CSS): never a CDN, nothing from the internet.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if TESTING:
+    # Tests serve static files straight from the apps: no collectstatic run, so no manifest
+    # to look up, and no stale copy under var/ to serve instead.
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"

@@ -23,6 +23,13 @@ class SessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a session cookie there is nobody to impersonate, so no CSRF check: an
+        # integration sending a bad API key gets 401, not a confusing "CSRF check Failed".
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if request.user.is_authenticated:
             request.actor = actor_for_user(request.user)  # type: ignore[attr-defined]

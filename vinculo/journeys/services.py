@@ -1,5 +1,6 @@
 """Writes for journeys: the catalogue (channels, types, stages, touchpoints) and interactions."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -8,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from vinculo.accounts.models import Unit
 from vinculo.customers.models import Customer
+from vinculo.customers.services import upsert_customer
 from vinculo.journeys.models import (
     Channel,
     Interaction,
@@ -72,3 +74,42 @@ def record_interaction(
         # A concurrent retry won the race: the row exists now, return it.
         return Interaction.objects.get(source=source, external_id=external_id), False
     return interaction, True
+
+
+@transaction.atomic
+def record_interaction_by_identities(
+    *,
+    identities: Mapping[str, str],
+    channel: Channel,
+    interaction_type: InteractionType,
+    unit: Unit,
+    occurred_at: datetime,
+    source: str,
+    external_id: str,
+    stage: JourneyStage | None = None,
+    amount: Decimal | None = None,
+    currency: str = "",
+    attributes: dict[str, Any] | None = None,
+) -> tuple[Interaction, bool]:
+    """Records an interaction for whoever owns these identities, creating a prospect if nobody does.
+
+    A retry (same source and external id) returns the stored row and touches no customer.
+    Raises ``IdentityConflict`` when the identities belong to different customers.
+    """
+    existing = Interaction.objects.filter(source=source, external_id=external_id).first()
+    if existing is not None:
+        return existing, False
+    customer, _created = upsert_customer(identities=identities, source=source)
+    return record_interaction(
+        customer=customer,
+        channel=channel,
+        interaction_type=interaction_type,
+        unit=unit,
+        occurred_at=occurred_at,
+        source=source,
+        external_id=external_id,
+        stage=stage,
+        amount=amount,
+        currency=currency,
+        attributes=attributes,
+    )
