@@ -1,12 +1,22 @@
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.models import User
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
+from vinculo.accounts.decorators import require_perm
+from vinculo.accounts.forms import ApiKeyForm, scope_labels
+from vinculo.accounts.models import ApiKey
+from vinculo.accounts.permissions import Perm
+from vinculo.accounts.queries import api_keys
+from vinculo.accounts.services import create_api_key, revoke_api_key
 from vinculo.lib.ratelimit import client_ip, hit, is_limited
 
 LOGIN_WINDOW_SECONDS = 15 * 60
@@ -32,3 +42,33 @@ class RateLimitedLoginView(LoginView):
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@never_cache  # the page may carry a fresh token: no cache may keep it
+@require_http_methods(["GET", "POST"])
+@require_perm(Perm.MANAGE_API_KEYS)
+def api_keys_view(request: HttpRequest) -> HttpResponse:
+    """Lists keys and creates one; the new token is shown in this response and never again."""
+    actor = request.actor  # type: ignore[attr-defined]
+    form = ApiKeyForm(request.POST or None, actor=actor)
+    new_key, token = None, None
+    if request.method == "POST" and form.is_valid():
+        new_key, token = create_api_key(
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            unit=form.cleaned_data["unit"],
+            created_by=cast(User, request.user),
+        )
+        form = ApiKeyForm(actor=actor)
+    rows = [(key, scope_labels(key.scopes)) for key in api_keys()]
+    context = {"form": form, "rows": rows, "new_key": new_key, "token": token}
+    return render(request, "accounts/api_keys.html", context)
+
+
+@require_POST
+@require_perm(Perm.MANAGE_API_KEYS)
+def revoke_api_key_view(request: HttpRequest, key_id: int) -> HttpResponse:
+    key = revoke_api_key(key=get_object_or_404(ApiKey, pk=key_id))
+    message = _("The key “%(name)s” is revoked: requests made with it are refused from now on.")
+    messages.success(request, message % {"name": key.name})
+    return redirect("accounts:api_keys")

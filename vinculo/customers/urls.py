@@ -1,4 +1,10 @@
 from django.urls import path
 
+from vinculo.customers import views
+
 app_name = "customers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("<int:customer_id>/", views.customer_detail, name="detail"),
+    path("<int:customer_id>/merge/", views.customer_merge, name="merge"),
+]
