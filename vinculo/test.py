@@ -16,9 +16,11 @@ fernando (read-only viewer), gabriel (manages Sur), and nadie (signed in, no rol
 
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
@@ -59,6 +61,18 @@ class People:
     def by_name(self, name: str) -> User:
         user: User = getattr(self, name)
         return user
+
+
+SEED_MIGRATIONS = (
+    "vinculo.accounts.migrations.0002_default_departments",
+    "vinculo.journeys.migrations.0002_default_catalogue",
+)
+
+
+def reseed_catalogue() -> None:
+    """Runs the seeding data migrations again (they are idempotent) after a flush."""
+    for module in SEED_MIGRATIONS:
+        import_module(module).create(apps, None)
 
 
 def build_org() -> Org:

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from ninja import File, Form, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -32,11 +32,11 @@ batch_router = Router(tags=["imports"])
 def _authorise(request: HttpRequest) -> None:
     actor = request.actor  # type: ignore[attr-defined]
     if not actor.can(Perm.IMPORT_DATA):
-        raise HttpError(403, "Permission denied.")
+        raise HttpError(403, gettext("You do not have permission to do this."))
     if not actor.is_company_wide:
         # Imports create and re-point customers across the company: unit-limited keys
         # and people cannot run them.
-        raise HttpError(403, "Imports need a company-wide role or key.")
+        raise HttpError(403, gettext("Imports need a role or key for the whole company."))
 
 
 def _error_out(error: RowError) -> dict[str, Any]:

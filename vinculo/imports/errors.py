@@ -6,7 +6,7 @@ language, and the API returns both the machine code and the sentence.
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -70,8 +70,8 @@ def describe(error: RowError) -> str:
         "allowed": ALLOWED_VALUES.get(error.column, ""),
     }
     if not error.column:
-        return _gettext("Row %(row)s: %(detail)s") % {"row": error.row, "detail": detail}
-    return _gettext("Row %(row)s, column “%(column)s”: %(detail)s") % {
+        return gettext("Row %(row)s: %(detail)s") % {"row": error.row, "detail": detail}
+    return gettext("Row %(row)s, column “%(column)s”: %(detail)s") % {
         "row": error.row,
         "column": error.column,
         "detail": detail,

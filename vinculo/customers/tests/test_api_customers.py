@@ -163,7 +163,7 @@ def test_a_merged_customer_answers_308_to_the_survivor_with_a_json_body(
     merged = make_customer("Ana G.", phone="600112233")
     merge_customers(survivor_id=survivor.pk, merged_id=merged.pk, actor=actor_of(people.bruno))
 
-    response = key_client().get(f"{URL}/{merged.pk}")
+    response = key_client().get(f"{URL}/{merged.pk}", headers={"Accept-Language": "en"})
 
     assert response.status_code == 308
     assert response["Location"] == f"{URL}/{survivor.pk}"
