@@ -23,7 +23,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vinculo.accounts.actors import Actor, actor_for_user
 from vinculo.accounts.choices import Role, UnitKind
@@ -169,3 +169,9 @@ def people(org: Org) -> People:
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     """Uploaded and generated files of a test live and die with the test."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the default language: a request never leaks its language on."""
+    translation.deactivate()

@@ -38,9 +38,7 @@ class Actor:
 
 
 def subtree_ids(unit: Unit) -> frozenset[int]:
-    return frozenset(
-        Unit.objects.filter(path__startswith=unit.path).values_list("id", flat=True)
-    )
+    return frozenset(Unit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
 
 
 NOBODY = Actor(None, None, None, frozenset(), frozenset(), "anonymous")

@@ -7,6 +7,7 @@ them for every row.
 """
 
 from collections.abc import Callable
+from contextlib import suppress
 from functools import lru_cache
 
 import phonenumbers
@@ -87,16 +88,12 @@ def guess_kind(query: str) -> list[tuple[str, str]]:
     if not text:
         return candidates
     if "@" in text:
-        try:
+        with suppress(InvalidIdentity):
             candidates.append((IdentityKind.EMAIL, normalize_email(text)))
-        except InvalidIdentity:
-            pass
     digits = sum(ch.isdigit() for ch in text)
     if digits >= 6 and digits >= len(text.replace(" ", "")) - 3:
-        try:
+        with suppress(InvalidIdentity):
             candidates.append((IdentityKind.PHONE, normalize_phone(text)))
-        except InvalidIdentity:
-            pass
     code = "".join(text.split())
     for kind in (
         IdentityKind.CUSTOMER_NUMBER,

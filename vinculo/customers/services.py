@@ -143,7 +143,10 @@ def merge_customers(
     """
     if survivor_id == merged_id:
         raise MergeRefused("same_customer")
-    pair = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[survivor_id, merged_id])}
+    pair = {
+        c.pk: c
+        for c in Customer.objects.select_for_update().filter(pk__in=[survivor_id, merged_id])
+    }
     if len(pair) != 2:
         raise MergeRefused("not_found")
     survivor, merged = pair[survivor_id], pair[merged_id]
@@ -154,9 +157,9 @@ def merge_customers(
     snapshot["identities"] = list(merged.identities.values("kind", "value"))
     moved: dict[str, int] = {}
     for model, field in _customer_foreign_keys():
-        moved[model._meta.label_lower] = model._default_manager.filter(
-            **{field: merged}
-        ).update(**{field: survivor})
+        moved[model._meta.label_lower] = model._default_manager.filter(**{field: merged}).update(
+            **{field: survivor}
+        )
 
     _fill_blanks(survivor, merged)
     Customer.objects.filter(merged_into=merged).update(merged_into=survivor)

@@ -157,9 +157,7 @@ class Interaction(models.Model):
     touchpoint = models.ForeignKey(
         Touchpoint, verbose_name=_("touchpoint"), on_delete=models.PROTECT, db_index=False
     )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, db_index=False
-    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, db_index=False)
     occurred_at = models.DateTimeField(_("occurred at"))
     amount = models.DecimalField(
         _("amount"), max_digits=14, decimal_places=2, null=True, blank=True

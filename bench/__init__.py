@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``): throughput figures printed beside their baselines."""
