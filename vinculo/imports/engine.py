@@ -40,11 +40,7 @@ class ImportResult:
 
 def _numbered(rows: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
     """Rows with their spreadsheet row number (header is 1), skipping empty lines."""
-    return filter(_has_cells, enumerate(rows, start=2))
-
-
-def _has_cells(numbered_row: tuple[int, list[str]]) -> bool:
-    return any(numbered_row[1])
+    return ((number, row) for number, row in enumerate(rows, start=2) if any(row))
 
 
 def import_rows(

@@ -211,10 +211,10 @@ class InteractionImporter:
             else:
                 if occurred > latest:
                     errors.append(RowError(number, names["occurred_at"], "future_datetime", text))
-            channel = _lookup(channels, row[i_channel])
+            channel = channels.get(row[i_channel]) or _lookup(channels, row[i_channel])
             if channel is None:
                 errors.append(_code_error(number, names["channel"], row[i_channel]))
-            type_entry = _lookup(types, row[i_type])
+            type_entry = types.get(row[i_type]) or _lookup(types, row[i_type])
             if type_entry is None:
                 errors.append(_code_error(number, names["interaction_type"], row[i_type]))
             stage = None
@@ -222,7 +222,7 @@ class InteractionImporter:
                 stage = _lookup(stages, row[i_stage])
                 if stage is None:
                     errors.append(_code_error(number, names["stage"], row[i_stage]))
-            unit = _lookup(units, row[i_unit])
+            unit = units.get(row[i_unit]) or _lookup(units, row[i_unit])
             if unit is None:
                 errors.append(_code_error(number, names["unit"], row[i_unit]))
 
