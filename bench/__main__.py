@@ -6,6 +6,7 @@ BENCH_DATABASE_URL is set (scripts/bench.sh sets it after starting a local serve
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -62,7 +63,7 @@ def main() -> None:
             "met" if met else "NOT met",
         )
         print(" ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
-    sqlite_file.unlink(missing_ok=True)
+    shutil.rmtree(sqlite_file.parent, ignore_errors=True)
     print(
         f"Target: >= {TARGET_ROWS_PER_S:,} rows/s and >= {TARGET_SHARE_OF_BARE:.0%} "
         "of the bare insert (executemany on SQLite, COPY on PostgreSQL)."
