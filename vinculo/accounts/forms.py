@@ -14,6 +14,8 @@ SCOPE_LABELS: dict[Perm, Promise] = {
     Perm.VIEW_CUSTOMERS: _("Read customers and their timelines"),
     Perm.EDIT_CUSTOMERS: _("Create and update customers"),
     Perm.MERGE_CUSTOMERS: _("Merge customers"),
+    Perm.EXPORT_CUSTOMERS: _("Export a customer's personal data"),
+    Perm.ERASE_CUSTOMERS: _("Erase a customer's personal data"),
     Perm.ADD_INTERACTIONS: _("Record interactions"),
     Perm.IMPORT_DATA: _("Run imports"),
     Perm.VIEW_ORG: _("Read the organisation (units, departments)"),

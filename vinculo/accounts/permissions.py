@@ -13,6 +13,8 @@ class Perm(StrEnum):
     VIEW_CUSTOMERS = "customers.view"
     EDIT_CUSTOMERS = "customers.edit"
     MERGE_CUSTOMERS = "customers.merge"
+    EXPORT_CUSTOMERS = "customers.export"
+    ERASE_CUSTOMERS = "customers.erase"
     ADD_INTERACTIONS = "interactions.add"
     IMPORT_DATA = "imports.run"
     VIEW_ORG = "org.view"
@@ -27,6 +29,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_CUSTOMERS,
             Perm.EDIT_CUSTOMERS,
             Perm.MERGE_CUSTOMERS,
+            Perm.EXPORT_CUSTOMERS,
             Perm.ADD_INTERACTIONS,
             Perm.IMPORT_DATA,
             Perm.VIEW_ORG,

@@ -18,6 +18,7 @@ from ninja.responses import Status
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.permissions import Perm
 from vinculo.customers.models import Customer, CustomerMerge
+from vinculo.customers.privacy import erase_customer, export_customer
 from vinculo.customers.queries import (
     is_visible,
     resolve_merged,
@@ -34,6 +35,8 @@ from vinculo.customers.schemas import (
     CustomerPage,
     CustomerPatch,
     CustomerWriteOut,
+    ErasureIn,
+    ErasureOut,
     IdentityIn,
     MergedOut,
     MergeIn,
@@ -257,3 +260,31 @@ def timeline(request: HttpRequest, customer_id: int, params: Query[TimelineQuery
     if not is_visible(actor, customer_id):
         return moved_or_404(request, actor, customer_id)
     return page(customer_timeline(customer_id, timeline_filter(params)), params)
+
+
+@router.get(
+    "/{int:customer_id}/export",
+    response={200: dict[str, Any], **MOVED, 403: ErrorOut, 404: ErrorOut},
+    openapi_extra=MOVED_DOC,
+)
+def export(request: HttpRequest, customer_id: int) -> Any:
+    """Everything held about the customer (access request): profile, identities, every
+    interaction and the merges into it, as one JSON document."""
+    actor = require(request, Perm.EXPORT_CUSTOMERS)
+    customer = visible_customer(actor, customer_id)
+    if customer is None:
+        return moved_or_404(request, actor, customer_id)
+    return export_customer(customer)
+
+
+@router.post(
+    "/{int:customer_id}/erase",
+    response={200: ErasureOut, **MOVED, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    openapi_extra=MOVED_DOC,
+)
+def erase(request: HttpRequest, customer_id: int, payload: ErasureIn) -> Any:
+    """Erases the customer's personal data (right to erasure); anonymous facts remain."""
+    actor = require(request, Perm.ERASE_CUSTOMERS)
+    if not is_visible(actor, customer_id):
+        return moved_or_404(request, actor, customer_id)
+    return erase_customer(customer_id=customer_id, actor=actor, reason=payload.reason)

@@ -94,3 +94,16 @@ class MergeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the merge history, e.g. “same person: same tax id and phone”."),
     )
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        min_length=3,
+        max_length=2000,
+        help_text=_("For example the reference of the customer's request."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )

@@ -39,6 +39,12 @@ class Customer(models.Model):
         related_name="home_customers",
     )
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    erased_at = models.DateTimeField(
+        _("personal data erased"),
+        null=True,
+        blank=True,
+        help_text=_("When the customer's personal data was erased at their request."),
+    )
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -135,3 +141,38 @@ class CustomerMerge(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.merged_id} → #{self.survivor_id}"
+
+
+class CustomerErasure(models.Model):
+    """Audit of an erasure of personal data (right to erasure): who, when, why, how much.
+
+    It names the customer by id only; the erased data itself is gone.
+    """
+
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="erasures",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("erased by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    reason = models.TextField(_("reason"))
+    identities_deleted = models.PositiveIntegerField(_("identities deleted"))
+    interactions_scrubbed = models.PositiveIntegerField(_("interactions scrubbed"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("erasure of personal data")
+        verbose_name_plural = _("erasures of personal data")
+
+    def __str__(self) -> str:
+        return f"#{self.customer_id} · {self.created_at:%Y-%m-%d}"

@@ -199,3 +199,19 @@ def identity_conflict(
     return ConflictOut(
         detail=_("These identities belong to another customer."), customer_ids=visible
     )
+
+
+class ErasureIn(Schema):
+    reason: str = Field(
+        min_length=3,
+        max_length=2000,
+        description="Why the data is erased, e.g. the reference of the customer's request.",
+    )
+
+
+class ErasureOut(Schema):
+    customer_id: int
+    identities_deleted: int
+    interactions_scrubbed: int
+    actor_label: str
+    created_at: datetime

@@ -1,10 +1,11 @@
-"""Customer pages: search, the customer 360 with its timeline, and merging two customers."""
+"""Customer pages: search, the customer 360 with its timeline, merging two customers, and
+the customer's personal data rights (export, erasure)."""
 
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -15,16 +16,19 @@ from vinculo.accounts.decorators import require_perm
 from vinculo.accounts.permissions import Perm
 from vinculo.customers.forms import (
     CustomerSearchForm,
+    ErasureForm,
     MergeForm,
     MergeSearchForm,
     TimelineFilterForm,
 )
+from vinculo.customers.privacy import erase_customer, export_customer
 from vinculo.customers.queries import (
     customer_profile,
     is_visible,
     merge_candidates,
     resolve_merged,
     search_customers,
+    visible_customer,
     with_identities,
 )
 from vinculo.customers.services import MergeRefused, merge_customers
@@ -134,3 +138,39 @@ def _render_merge(request: HttpRequest, *, survivor_id: int, **context: Any) -> 
     )
     context |= {"search": search, "candidate": candidate, "candidates": found}
     return render(request, "customers/merge.html", context)
+
+
+@require_GET
+@require_perm(Perm.EXPORT_CUSTOMERS)
+def customer_export(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Everything held about the customer as a JSON file, for an access request."""
+    customer = visible_customer(request.actor, customer_id)  # type: ignore[attr-defined]
+    if customer is None:
+        raise Http404
+    response = JsonResponse(export_customer(customer), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="vinculo-customer-{customer.pk}.json"'
+    return response
+
+
+@require_http_methods(["POST"])
+@require_perm(Perm.ERASE_CUSTOMERS)
+def customer_erase(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Erases the customer's personal data, after a typed reason and a confirmation."""
+    actor = request.actor  # type: ignore[attr-defined]
+    if not is_visible(actor, customer_id):
+        raise Http404
+    form = ErasureForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("customers:detail", customer_id=customer_id)
+    erasure = erase_customer(
+        customer_id=customer_id, actor=actor, reason=form.cleaned_data["reason"]
+    )
+    message = _(
+        "Personal data erased: %(identities)s identities deleted, the details of "
+        "%(interactions)s interactions removed."
+    ) % {"identities": erasure.identities_deleted, "interactions": erasure.interactions_scrubbed}
+    messages.success(request, message)
+    return redirect("customers:detail", customer_id=customer_id)

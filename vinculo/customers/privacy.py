@@ -1,0 +1,114 @@
+"""Personal data rights: export everything held about a customer, and erase it.
+
+Erasure removes what identifies the person (identities, name, free attributes, the merge
+snapshots that copied them) and keeps the anonymous facts (interactions, lifecycle stage,
+home unit), so figures computed before and after do not jump. It is audited by a
+``CustomerErasure`` that names the customer only by id.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from vinculo.accounts.actors import Actor
+from vinculo.customers.models import Customer, CustomerErasure, CustomerMerge, Identity
+from vinculo.journeys.models import Interaction
+
+EXPORT_FORMAT = "vinculo.customer-export/1"
+
+
+def export_customer(customer: Customer) -> dict[str, Any]:
+    """Everything held about a live customer, as plain JSON-ready data."""
+    tombstones = list(Customer.objects.filter(merged_into=customer).values_list("pk", flat=True))
+    interactions = (
+        Interaction.objects.filter(customer=customer)
+        .select_related(
+            "touchpoint__channel", "touchpoint__interaction_type", "touchpoint__stage", "unit"
+        )
+        .order_by("occurred_at", "id")
+    )
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": timezone.now().isoformat(),
+        "customer": {
+            "id": customer.pk,
+            "former_ids": tombstones,
+            "name": customer.name,
+            "lifecycle_stage": customer.lifecycle_stage,
+            "segment": customer.segment,
+            "plan": customer.plan,
+            "value_tier": customer.value_tier,
+            "language": customer.language,
+            "consents": customer.consents,
+            "home_unit": customer.home_unit.code if customer.home_unit else None,
+            "attributes": customer.attributes,
+            "created_at": customer.created_at.isoformat(),
+            "updated_at": customer.updated_at.isoformat(),
+            "erased_at": customer.erased_at.isoformat() if customer.erased_at else None,
+        },
+        "identities": [
+            {
+                "kind": i.kind,
+                "value": i.value,
+                "source": i.source,
+                "since": i.created_at.isoformat(),
+            }
+            for i in customer.identities.order_by("kind", "value")
+        ],
+        "interactions": [
+            {
+                "occurred_at": i.occurred_at.isoformat(),
+                "channel": i.touchpoint.channel.code,
+                "interaction_type": i.touchpoint.interaction_type.code,
+                "stage": i.touchpoint.stage.code,
+                "unit": i.unit.code,
+                "amount": str(i.amount) if i.amount is not None else None,
+                "currency": i.currency,
+                "attributes": i.attributes,
+                "source": i.source,
+                "external_id": i.external_id,
+            }
+            for i in interactions.iterator(chunk_size=2000)
+        ],
+        "merges": [
+            {"merged_id": m.merged_id, "at": m.created_at.isoformat(), "by": m.actor_label}
+            for m in CustomerMerge.objects.filter(survivor=customer).order_by("created_at")
+        ],
+    }
+
+
+@transaction.atomic
+def erase_customer(*, customer_id: int, actor: Actor, reason: str) -> CustomerErasure:
+    """Erases the personal data of a live customer and of the customers merged into it."""
+    customer = Customer.objects.select_for_update().get(pk=customer_id, merged_into__isnull=True)
+    related = [
+        customer.pk,
+        *Customer.objects.filter(merged_into=customer).values_list("pk", flat=True),
+    ]
+    identities_deleted, _detail = Identity.objects.filter(customer_id__in=related).delete()
+    scrubbed = (
+        Interaction.objects.filter(customer_id__in=related)
+        .exclude(attributes={})
+        .update(attributes={})
+    )
+    CustomerMerge.objects.filter(merged_id__in=related).update(snapshot={"erased": True})
+    now = timezone.now()
+    Customer.objects.filter(pk__in=related).update(
+        name="",
+        segment="",
+        plan="",
+        value_tier="",
+        consents={},
+        attributes={},
+        erased_at=now,
+        updated_at=now,
+    )
+    return CustomerErasure.objects.create(
+        customer=customer,
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        reason=reason,
+        identities_deleted=identities_deleted,
+        interactions_scrubbed=scrubbed,
+    )
