@@ -14,6 +14,7 @@ from django.utils import timezone
 from vinculo.accounts.actors import Actor
 from vinculo.customers.models import Customer, CustomerErasure, CustomerMerge, Identity
 from vinculo.journeys.models import Interaction
+from vinculo.lib.locks import lock_identities
 
 EXPORT_FORMAT = "vinculo.customer-export/1"
 
@@ -81,6 +82,7 @@ def export_customer(customer: Customer) -> dict[str, Any]:
 @transaction.atomic
 def erase_customer(*, customer_id: int, actor: Actor, reason: str) -> CustomerErasure:
     """Erases the personal data of a live customer and of the customers merged into it."""
+    lock_identities()
     customer = Customer.objects.select_for_update().get(pk=customer_id, merged_into__isnull=True)
     related = [
         customer.pk,

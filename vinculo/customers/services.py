@@ -11,6 +11,7 @@ from vinculo.accounts.actors import Actor
 from vinculo.customers.identities import normalize
 from vinculo.customers.models import Customer, CustomerMerge, Identity
 from vinculo.customers.queries import is_visible
+from vinculo.lib.locks import lock_identities
 
 PROFILE_FIELDS = ("name", "lifecycle_stage", "segment", "plan", "value_tier", "language")
 
@@ -57,6 +58,8 @@ def create_customer(
     home_unit_id: int | None = None,
     **profile: Any,
 ) -> Customer:
+    """Creates a customer with its identities (normalised); they must be new."""
+    lock_identities()
     customer = Customer.objects.create(
         consents=dict(consents or {}),
         attributes=dict(attributes or {}),
@@ -84,6 +87,8 @@ def update_customer(
     **profile: Any,
 ) -> Customer:
     """Applies the given fields; identities are added (never removed) to the customer."""
+    if identities:
+        lock_identities()
     changed: list[str] = []
     for field, value in profile.items():
         if field in PROFILE_FIELDS and value is not None and getattr(customer, field) != value:
@@ -114,6 +119,7 @@ def upsert_customer(
     *, identities: Mapping[str, str], source: str = "", **fields: Any
 ) -> tuple[Customer, bool]:
     """Identity resolution: attach to the customer owning any identity, or create one."""
+    lock_identities()
     existing = find_by_identities(identities)
     if existing is None:
         return create_customer(identities=identities, source=source, **fields), True
@@ -143,6 +149,7 @@ def merge_customers(
     """
     if survivor_id == merged_id:
         raise MergeRefused("same_customer")
+    lock_identities()  # no import or upsert may resolve identities while they move
     pair = {
         c.pk: c
         for c in Customer.objects.select_for_update().filter(pk__in=[survivor_id, merged_id])
@@ -201,6 +208,7 @@ def upsert_customer_as(
     A unit-scoped actor sending an identity owned by a customer they cannot see gets
     ``CustomerOutsideScope`` rather than that customer's profile.
     """
+    lock_identities()
     existing = find_by_identities(identities)
     if existing is None:
         try:

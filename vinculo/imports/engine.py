@@ -21,6 +21,7 @@ from vinculo.imports.customers import CustomerImporter
 from vinculo.imports.errors import RowError
 from vinculo.imports.interactions import Counts, InteractionImporter
 from vinculo.imports.sink import ErrorSink
+from vinculo.lib.locks import lock_identities
 
 CHUNK_ROWS = 20_000
 MAX_KEPT_ERRORS = 1000
@@ -58,6 +59,7 @@ def import_rows(
     result = ImportResult()
     strict = mode == ImportMode.ALL_OR_NOTHING
     with transaction.atomic():
+        lock_identities()  # identity owners are cached for the whole file
         importer = (
             CustomerImporter(header=header, source=source)
             if kind == ImportKind.CUSTOMERS

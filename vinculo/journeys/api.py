@@ -18,7 +18,7 @@ from vinculo.accounts.permissions import Perm
 from vinculo.customers.models import Customer
 from vinculo.customers.queries import is_visible, resolve_merged
 from vinculo.customers.schemas import ConflictOut, identity_conflict, identity_map
-from vinculo.customers.services import IdentityConflict
+from vinculo.customers.services import CustomerOutsideScope, IdentityConflict
 from vinculo.journeys.models import Channel, Interaction, InteractionType, JourneyStage, Touchpoint
 from vinculo.journeys.queries import (
     TimelineFilter,
@@ -84,9 +84,11 @@ def create_interaction(request: HttpRequest, payload: InteractionIn) -> Status[A
         if "customer" in details:
             interaction, created = record_interaction(**details)
         else:
-            interaction, created = record_interaction_by_identities(**details)
+            interaction, created = record_interaction_by_identities(actor=actor, **details)
     except IdentityConflict as exc:
         return Status(409, identity_conflict(actor, exc.customer_ids))
+    except CustomerOutsideScope:
+        return Status(409, identity_conflict(actor, []))
     stored = interaction_list(actor, TimelineFilter()).filter(pk=interaction.pk).first()
     if stored is None:
         # A retry matched a row another integration stored in a unit you cannot see.

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
 from vinculo.customers.models import Customer
-from vinculo.customers.services import upsert_customer
+from vinculo.customers.services import upsert_customer_as
 from vinculo.journeys.models import (
     Channel,
     Interaction,
@@ -79,6 +80,7 @@ def record_interaction(
 @transaction.atomic
 def record_interaction_by_identities(
     *,
+    actor: Actor,
     identities: Mapping[str, str],
     channel: Channel,
     interaction_type: InteractionType,
@@ -94,12 +96,14 @@ def record_interaction_by_identities(
     """Records an interaction for whoever owns these identities, creating a prospect if nobody does.
 
     A retry (same source and external id) returns the stored row and touches no customer.
-    Raises ``IdentityConflict`` when the identities belong to different customers.
+    Raises ``IdentityConflict`` when the identities belong to different customers, and
+    ``CustomerOutsideScope`` when they belong to a customer the actor may not see: recording
+    an event must not become a way to reach someone else's customer.
     """
     existing = Interaction.objects.filter(source=source, external_id=external_id).first()
     if existing is not None:
         return existing, False
-    customer, _created = upsert_customer(identities=identities, source=source)
+    customer, _created = upsert_customer_as(actor=actor, identities=identities, source=source)
     return record_interaction(
         customer=customer,
         channel=channel,

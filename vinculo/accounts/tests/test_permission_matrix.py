@@ -19,10 +19,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from vinculo.accounts.models import ApiKey
 from vinculo.accounts.permissions import Perm
 from vinculo.accounts.services import create_api_key
 from vinculo.api import api
+from vinculo.customers.models import Identity
 from vinculo.imports.models import ImportJob
 from vinculo.journeys.models import Interaction
 from vinculo.test import Org, People, add_interaction, client_for, make_customer
@@ -333,6 +333,25 @@ API = [
         },
     ),
     Endpoint(
+        f"POST {A}/interactions",
+        "post",
+        _sofia(f"{A}/interactions"),
+        Perm.ADD_INTERACTIONS,
+        # By identity, in Bilbao: outsiders must not reach Sofía this way (409), and Gabriel,
+        # who sees her, may not record events in Bilbao (422 naming the unit).
+        about_sofia=True,
+        outsider=(409, 422),
+        extra_ok=(422,),
+        data=lambda w: {
+            "identities": [{"kind": "phone", "value": "655 000 111"}],
+            "channel": "store",
+            "type": "sale",
+            "unit": "bilbao-centro",
+            "occurred_at": "2026-03-02T10:00:00+01:00",
+            "external_id": "matrix-2",
+        },
+    ),
+    Endpoint(
         f"GET {A}/interactions/{{interaction_id}}",
         "get",
         _sofia(f"{A}/interactions/{{i}}"),
@@ -491,9 +510,53 @@ def test_unit_managers_see_the_customers_of_their_own_units(world: World) -> Non
     assert [c["name"] for c in listed["items"]] == ["Beatriz Bilbao"]
 
 
-def test_sofia_was_untouched_by_the_people_who_may_not_see_her(world: World) -> None:
-    assert not Interaction.objects.filter(external_id="matrix-1", unit__code="bilbao-centro")
-    assert ApiKey.objects.filter(pk=world.key_id).exists()
+@pytest.mark.parametrize("person", ["carmen", "diego"])
+def test_recording_an_event_by_identity_does_not_reach_a_customer_elsewhere(
+    world: World, person: str
+) -> None:
+    client = client_for(world.people.by_name(person))
+    body = {
+        "identities": [
+            {"kind": "phone", "value": "655 000 111"},
+            {"kind": "email", "value": "x@y.es"},
+        ],
+        "channel": "store",
+        "type": "sale",
+        "unit": "bilbao-centro",
+        "occurred_at": "2026-03-02T10:00:00+01:00",
+        "external_id": "probe-1",
+    }
+
+    response = client.post(f"{A}/interactions", body, content_type="application/json")
+
+    assert response.status_code == 409
+    assert str(world.sofia_id) not in response.content.decode()
+    assert not Interaction.objects.filter(external_id="probe-1").exists()
+    assert client.get(f"{A}/customers/{world.sofia_id}/timeline").status_code == 404
+    assert not Identity.objects.filter(kind="email", value="x@y.es").exists()
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [e for e in API if e.about_sofia or e.lists],
+    ids=[f"{e.method} {e.name}" for e in API if e.about_sofia or e.lists],
+)
+def test_a_key_limited_to_bilbao_never_reaches_sofia(world: World, endpoint: Endpoint) -> None:
+    _key, token = create_api_key(
+        name="bilbao-pos",
+        scopes=[p.value for p in Perm if p is not Perm.MANAGE_API_KEYS],
+        created_by=world.people.alicia,
+        unit=world.org.bilbao,
+    )
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    response = _call(client, endpoint, world)
+
+    body = response.getvalue().decode("utf-8", "replace")
+    if endpoint.about_sofia:
+        assert response.status_code in (*endpoint.outsider, 403), (response.status_code, body[:300])
+    for mark in SOFIA_MARKS:
+        assert mark not in body, f"the Bilbao key saw {mark!r} through {endpoint.name}"
 
 
 def _page_names() -> set[str]:

@@ -211,14 +211,16 @@ def test_posting_needs_the_add_interactions_permission(org: Org, people: People)
     assert by_viewer.status_code == by_key.status_code == 403
 
 
-def test_a_scoped_key_can_record_for_a_customer_known_elsewhere(org: Org) -> None:
+def test_a_scoped_key_cannot_record_for_a_customer_known_only_elsewhere(org: Org) -> None:
     theirs = make_customer("Sur", email="s@example.com")
     add_interaction(theirs, org.sevilla)
 
     response = post(key_client(unit=org.norte), sale(identities={"email": "s@example.com"}))
 
-    assert response.status_code == 201
-    assert response.json()["customer_id"] == theirs.pk
+    assert response.status_code == 409
+    assert response.json()["customer_ids"] == []
+    assert str(theirs.pk) not in response.content.decode()
+    assert theirs.interactions.count() == 1
 
 
 def test_a_retry_cannot_reveal_a_row_stored_outside_the_scope(org: Org) -> None:
