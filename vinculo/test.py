@@ -157,6 +157,8 @@ def client_for(user: User) -> Client:
 
 @pytest.fixture
 def org(db: None) -> Org:
+    if not Channel.objects.exists():
+        reseed_catalogue()  # a transactional test before this one flushed the seeded rows
     return build_org()
 
 
