@@ -75,8 +75,8 @@ def start(
     request: HttpRequest,
     kind: Form[ImportKind],
     file: File[UploadedFile],
+    source: Form[str],
     mode: Form[ImportMode] = ImportMode.ALL_OR_NOTHING,
-    source: Form[str] = "import",
 ) -> Status[dict[str, Any]]:
     """Uploads a CSV/XLSX file; the worker imports it. Poll the job for progress."""
     _authorise(request)

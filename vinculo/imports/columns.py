@@ -41,7 +41,6 @@ ALIASES: dict[str, str] = {
     # interactions
     "external_id": "external_id",
     "id_externo": "external_id",
-    "id": "external_id",
     "occurred_at": "occurred_at",
     "fecha": "occurred_at",
     "fecha_hora": "occurred_at",

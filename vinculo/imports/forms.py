@@ -23,9 +23,11 @@ class ImportForm(forms.Form):
     )
     source = forms.SlugField(
         label=_("Source"),
-        initial="import",
         max_length=40,
-        help_text=_("Name of the system the data comes from, e.g. crm or billing."),
+        help_text=_(
+            "Name of the system the data comes from, e.g. crm or billing. External ids are "
+            "unique per source: use the same name every time you import from that system."
+        ),
     )
 
     def clean_file(self) -> UploadedFile:

@@ -44,7 +44,12 @@ class ImportJobOut(Schema):
 
 class BatchIn(Schema):
     mode: ImportMode = ImportMode.ALL_OR_NOTHING
-    source: str = Field("api", min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
+    source: str = Field(
+        min_length=1,
+        max_length=40,
+        pattern=r"^[-a-zA-Z0-9_.]+$",
+        description="The system the rows come from (e.g. crm, billing): ids are unique per source.",
+    )
     rows: list[dict[str, Any]] = Field(
         ...,
         min_length=1,

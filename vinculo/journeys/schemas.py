@@ -42,7 +42,12 @@ class InteractionIn(Schema):
         None, pattern=r"^[A-Za-z]{3}$", description="ISO 4217; EUR when an amount is given."
     )
     attributes: Attributes = Field(default_factory=dict)
-    source: str = Field("api", min_length=1, max_length=40)
+    source: str = Field(
+        min_length=1,
+        max_length=40,
+        pattern=r"^[-a-zA-Z0-9_.]+$",
+        description="The system the event comes from (e.g. pos, crm): ids are unique per source.",
+    )
     external_id: str = Field(
         min_length=1,
         max_length=120,

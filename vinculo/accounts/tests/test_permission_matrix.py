@@ -330,6 +330,7 @@ API = [
             "unit": "sevilla-nervion",
             "occurred_at": "2026-03-01T10:00:00+01:00",
             "external_id": "matrix-1",
+            "source": "pos",
         },
     ),
     Endpoint(
@@ -349,6 +350,7 @@ API = [
             "unit": "bilbao-centro",
             "occurred_at": "2026-03-02T10:00:00+01:00",
             "external_id": "matrix-2",
+            "source": "pos",
         },
     ),
     Endpoint(
@@ -375,7 +377,7 @@ API = [
         _sofia(f"{A}/customers/batch"),
         Perm.IMPORT_DATA,
         company_wide=True,
-        data=lambda w: {"rows": [{"customer_number": "M-1", "name": "Matriz"}]},
+        data=lambda w: {"source": "crm", "rows": [{"customer_number": "M-1", "name": "Matriz"}]},
     ),
     Endpoint(
         f"POST {A}/interactions/batch",
@@ -384,6 +386,7 @@ API = [
         Perm.IMPORT_DATA,
         company_wide=True,
         data=lambda w: {
+            "source": "pos",
             "rows": [
                 {
                     "phone": "655000111",
@@ -392,7 +395,7 @@ API = [
                     "unit": "sevilla-nervion",
                     "occurred_at": "2026-03-01 10:00",
                 }
-            ]
+            ],
         },
     ),
     Endpoint(
@@ -525,6 +528,7 @@ def test_recording_an_event_by_identity_does_not_reach_a_customer_elsewhere(
         "unit": "bilbao-centro",
         "occurred_at": "2026-03-02T10:00:00+01:00",
         "external_id": "probe-1",
+        "source": "pos",
     }
 
     response = client.post(f"{A}/interactions", body, content_type="application/json")

@@ -33,7 +33,10 @@ def test_a_batch_of_interactions_is_stored_once_however_often_it_is_sent(
     people: People,
 ) -> None:
     client = _client(people, [Perm.IMPORT_DATA])
-    payload = {"rows": [_interaction(i, attributes={"screen": "home"}) for i in range(50)]}
+    payload = {
+        "source": "app",
+        "rows": [_interaction(i, attributes={"screen": "home"}) for i in range(50)],
+    }
 
     first = client.post("/api/v1/interactions/batch", payload, content_type="application/json")
     second = client.post("/api/v1/interactions/batch", payload, content_type="application/json")
@@ -56,7 +59,9 @@ def test_a_batch_with_a_bad_item_names_its_index_and_field_and_stores_nothing(
     rows = [_interaction(0), _interaction(1, channel="pigeon"), _interaction(2)]
 
     response = client.post(
-        "/api/v1/interactions/batch", {"rows": rows}, content_type="application/json"
+        "/api/v1/interactions/batch",
+        {"source": "app", "rows": rows},
+        content_type="application/json",
     )
 
     assert response.status_code == 422
@@ -72,7 +77,7 @@ def test_valid_rows_mode_keeps_the_good_items(people: People) -> None:
 
     response = client.post(
         "/api/v1/interactions/batch",
-        {"rows": rows, "mode": "valid_rows"},
+        {"source": "app", "rows": rows, "mode": "valid_rows"},
         content_type="application/json",
     )
 
@@ -87,7 +92,9 @@ def test_a_batch_over_ten_thousand_rows_is_refused_before_anything_is_read(
     rows = [_interaction(i) for i in range(10_001)]
 
     response = client.post(
-        "/api/v1/interactions/batch", {"rows": rows}, content_type="application/json"
+        "/api/v1/interactions/batch",
+        {"source": "app", "rows": rows},
+        content_type="application/json",
     )
 
     assert response.status_code == 422
@@ -104,7 +111,7 @@ def test_a_batch_of_customers_upserts_by_identity(people: People) -> None:
     ]
 
     response = client.post(
-        "/api/v1/customers/batch", {"rows": rows}, content_type="application/json"
+        "/api/v1/customers/batch", {"source": "crm", "rows": rows}, content_type="application/json"
     )
 
     assert response.status_code == 200, response.content
@@ -116,7 +123,7 @@ def test_a_batch_of_customers_upserts_by_identity(people: People) -> None:
 def test_keys_without_the_scope_or_limited_to_a_unit_cannot_import(
     people: People, org: Org
 ) -> None:
-    payload = {"rows": [_interaction(0)]}
+    payload = {"source": "app", "rows": [_interaction(0)]}
     no_scope = _client(people, [Perm.VIEW_CUSTOMERS])
     unit_key = _client(people, [Perm.IMPORT_DATA], unit=org.norte)
 
@@ -141,7 +148,7 @@ def test_a_file_uploaded_through_the_api_becomes_a_job_to_poll(
     with django_capture_on_commit_callbacks(execute=True):
         started = client.post(
             "/api/v1/imports",
-            {"kind": "interactions", "file": SimpleUploadedFile("a.csv", csv)},
+            {"kind": "interactions", "source": "crm", "file": SimpleUploadedFile("a.csv", csv)},
         )
 
     assert started.status_code == 202, started.content

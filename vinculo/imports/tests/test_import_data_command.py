@@ -18,7 +18,7 @@ def test_the_command_imports_a_file_and_reports_the_counts(
         tmp_path / "i.csv", [HEADER, ["A", "600112233", "2026-03-01 10:00", "web", "use", "norte"]]
     )
 
-    call_command("import_data", "interactions", str(path), "--language", "en")
+    call_command("import_data", "interactions", str(path), "--source", "crm", "--language", "en")
 
     assert Interaction.objects.count() == 1
     assert "1 rows read, 1 created" in capsys.readouterr().out
@@ -37,7 +37,9 @@ def test_the_command_fails_naming_the_bad_row_and_stores_nothing(
     )
 
     with pytest.raises(CommandError):
-        call_command("import_data", "interactions", str(path), "--language", "en")
+        call_command(
+            "import_data", "interactions", str(path), "--source", "crm", "--language", "en"
+        )
 
     assert Interaction.objects.count() == 0
     assert "Row 3, column “occurred_at”" in capsys.readouterr().err

@@ -37,6 +37,7 @@ def sale(**changes: Any) -> dict[str, Any]:
         "occurred_at": "2026-03-01T10:00:00+01:00",
         "amount": "49.90",
         "external_id": "ticket-1",
+        "source": "pos",
     }
     body.update(changes)
     return {key: value for key, value in body.items() if value is not None}
@@ -65,7 +66,7 @@ def test_posting_an_interaction_for_a_known_identity_records_it_for_that_custome
         "buy",
         "bilbao-centro",
     )
-    assert (body["amount"], body["currency"], body["source"]) == ("49.90", "EUR", "api")
+    assert (body["amount"], body["currency"], body["source"]) == ("49.90", "EUR", "pos")
     stored = Interaction.objects.get()
     assert stored.occurred_at == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     assert stored.amount == Decimal("49.90")

@@ -31,7 +31,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--mode", choices=[m.value for m in ImportMode], default=ImportMode.ALL_OR_NOTHING
         )
-        parser.add_argument("--source", default="import", help="Label of the source system.")
+        parser.add_argument(
+            "--source",
+            required=True,
+            help="Name of the source system, e.g. crm: ids are unique per source.",
+        )
         parser.add_argument("--language", default="es", help="Language of the error messages.")
 
     def handle(self, *args: Any, **options: Any) -> None:
