@@ -15,6 +15,7 @@ import phonenumbers
 from vinculo.customers.choices import IdentityKind
 
 DEFAULT_PHONE_REGION = "ES"
+MAX_EMAIL = 254  # RFC 5321, and the identity column's size
 
 
 class InvalidIdentity(ValueError):
@@ -44,6 +45,8 @@ def normalize_email(raw: str) -> str:
     local, sep, domain = value.partition("@")
     if not sep or not local or "." not in domain or " " in value:
         raise InvalidIdentity("invalid_email")
+    if len(value) > MAX_EMAIL:
+        raise InvalidIdentity("too_long")
     return value
 
 

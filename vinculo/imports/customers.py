@@ -14,7 +14,7 @@ from vinculo.customers.choices import ConsentChannel, LifecycleStage, ValueTier
 from vinculo.customers.identities import InvalidIdentity, normalize
 from vinculo.customers.models import Customer, Identity
 from vinculo.imports.columns import IDENTITY_COLUMNS, map_header
-from vinculo.imports.errors import ALLOWED_VALUES, RowError
+from vinculo.imports.errors import RowError
 from vinculo.imports.interactions import Counts
 from vinculo.imports.parsing import parse_boolean
 from vinculo.imports.resolution import IdentityResolver, live_customer_ids
@@ -56,9 +56,6 @@ class CustomerImporter:
         ]
         if not self.identity_columns and "customer_id" not in self.columns:
             self.header_errors.append(RowError(1, "customer_number", "missing_column"))
-        for column, allowed in CHOICE_COLUMNS.items():
-            if column in self.names:
-                ALLOWED_VALUES[self.names[column]] = ", ".join(sorted(set(allowed.values())))
         self.units = dict(Unit.objects.values_list("code", "id"))
         self.resolver = IdentityResolver()
 
@@ -96,6 +93,9 @@ class CustomerImporter:
             if len(row) < width:
                 row = row + [""] * (width - len(row))
             errors: list[RowError] = []
+            if "\x00" in "".join(row):  # PostgreSQL text cannot hold NUL: refuse the row
+                sink.add(number, row, [RowError(number, "", "invalid_character")])
+                continue
             pairs: list[tuple[str, str]] = []
             for kind, index, name in self.identity_columns:
                 if row[index].strip():
@@ -135,11 +135,13 @@ class CustomerImporter:
                 raw = row[self.columns[column]].strip()
                 choice = allowed.get(raw.lower())
                 if choice is None:
-                    errors.append(RowError(number, self.names[column], "invalid_choice", raw))
+                    listed = ", ".join(sorted(set(allowed.values())))
+                    error = RowError(number, self.names[column], "invalid_choice", raw, listed)
+                    errors.append(error)
                 fields[column] = choice
         if "home_unit" in self.columns and row[self.columns["home_unit"]].strip():
             raw = row[self.columns["home_unit"]].strip()
-            unit_id = self.units.get(raw.lower())
+            unit_id = self.units.get(raw) or self.units.get(raw.lower())
             if unit_id is None:
                 errors.append(RowError(number, self.names["home_unit"], "unknown_code", raw))
             fields["home_unit_id"] = unit_id

@@ -18,13 +18,26 @@ class RowError:
     column: str
     code: str
     value: str = ""
+    allowed: str = ""  # for invalid_choice: the values the column accepts
 
     def as_dict(self) -> dict[str, str | int]:
-        return {"row": self.row, "column": self.column, "code": self.code, "value": self.value}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "value": self.value,
+            "allowed": self.allowed,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, str | int]) -> "RowError":
-        return cls(int(data["row"]), str(data["column"]), str(data["code"]), str(data["value"]))
+        return cls(
+            int(data["row"]),
+            str(data["column"]),
+            str(data["code"]),
+            str(data["value"]),
+            str(data.get("allowed", "")),
+        )
 
 
 MESSAGES = {
@@ -36,6 +49,11 @@ MESSAGES = {
     "future_datetime": _("“%(value)s” is in the future."),
     "invalid_amount": _("“%(value)s” is not an amount; use 1234.56 or 1.234,56."),
     "amount_too_large": _("“%(value)s” is too large for an amount."),
+    "too_many_decimals": _(
+        "“%(value)s” has more than two decimals; if the dot separates thousands, "
+        "write 1234 or 1.234,00."
+    ),
+    "invalid_character": _("the value contains a character that cannot be stored."),
     "invalid_currency": _("“%(value)s” is not a three-letter currency code such as EUR."),
     "invalid_email": _("“%(value)s” is not a valid e-mail address."),
     "invalid_phone": _("“%(value)s” is not a valid phone number."),
@@ -58,16 +76,13 @@ MESSAGES = {
     "too_many_rows": _("the request has more than %(value)s rows."),
 }
 
-# Parameters some messages need beyond the value (allowed choices, for instance).
-ALLOWED_VALUES: dict[str, str] = {}
-
 
 def describe(error: RowError) -> str:
     """The error as a sentence in the active language, naming its row and column."""
     template = MESSAGES.get(error.code, MESSAGES["unreadable_file"])
     detail = str(template) % {
         "value": error.value,
-        "allowed": ALLOWED_VALUES.get(error.column, ""),
+        "allowed": error.allowed,
     }
     if not error.column:
         return gettext("Row %(row)s: %(detail)s") % {"row": error.row, "detail": detail}

@@ -50,6 +50,7 @@ COLUMNS = frozenset(
 REQUIRED = ("occurred_at", "channel", "interaction_type", "unit")
 DEFAULT_CURRENCY = "EUR"
 MAX_EXTERNAL_ID = 120
+MAX_NAME = 200
 FUTURE_TOLERANCE = timedelta(days=1)
 
 # (row number, raw cells, identity pairs, customer id, customer name, interaction values)
@@ -182,6 +183,9 @@ class InteractionImporter:
             if len(row) < width:
                 row = row + [""] * (width - len(row))
             errors: list[RowError] = []
+            if "\x00" in "".join(row):  # PostgreSQL text cannot hold NUL: refuse the row
+                sink.add(number, row, [RowError(number, "", "invalid_character")])
+                continue
 
             pairs: list[tuple[str, str]] = []
             for kind, index, name, normalize in identity_columns:
@@ -245,6 +249,9 @@ class InteractionImporter:
             external_id = row[i_external].strip() if i_external is not None else ""
             if len(external_id) > MAX_EXTERNAL_ID:
                 errors.append(RowError(number, names["external_id"], "too_long", external_id))
+            name = row[i_name].strip() if i_name is not None else ""
+            if len(name) > MAX_NAME:
+                errors.append(RowError(number, names["customer_name"], "too_long", name))
 
             if errors:
                 sink.add(number, row, errors)
@@ -271,7 +278,7 @@ class InteractionImporter:
                     row,
                     pairs,
                     customer_id,
-                    row[i_name].strip() if i_name is not None else "",
+                    name,
                     (
                         touchpoint_id,
                         unit,

@@ -57,19 +57,29 @@ class LocalTimes:
 
 
 def parse_amount(text: str) -> Decimal:
-    """An amount with dot or comma decimals, thousands separators allowed (1.234,56)."""
+    """An amount with dot or comma decimals, thousands separators allowed (1.234,56).
+
+    Never rounds: more than two decimals is an error, which also catches ``1.234`` (one
+    thousand two hundred and thirty-four in Spain, 1.234 elsewhere) instead of guessing.
+    """
     value = text.strip().replace(" ", "").replace("€", "")
     comma, dot = value.rfind(","), value.rfind(".")
     if comma > dot:
         value = value.replace(".", "").replace(",", ".")
     elif dot > comma >= 0:
         value = value.replace(",", "")
+    elif value.count(".") > 1:  # 1.234.567: dots only separate thousands
+        value = value.replace(".", "")
     try:
-        amount = Decimal(value).quantize(_CENT)
+        amount = Decimal(value)
     except InvalidOperation as exc:
         raise ValueError("invalid_amount") from exc
     if not amount.is_finite():
         raise ValueError("invalid_amount")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise ValueError("too_many_decimals")
+    amount = amount.quantize(_CENT)
     if abs(amount) > MAX_AMOUNT:
         raise ValueError("amount_too_large")
     return amount

@@ -4,7 +4,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from vinculo.accounts.models import Unit
 from vinculo.customers.models import Customer, Identity
+from vinculo.imports.errors import RowError
 from vinculo.imports.tests.helpers import import_file, write_csv
 from vinculo.test import Org, make_customer
 
@@ -111,3 +113,22 @@ def test_an_xlsx_file_imports_like_a_csv(org: Org, tmp_path: Path) -> None:
         ("customer_number", "1001"),
         ("phone", "+34600112233"),
     }
+
+
+def test_the_allowed_values_travel_with_the_error(org: Org, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "c.csv", [["customer_number", "value_tier"], ["CLI-1", "gold"]])
+
+    [error] = import_file(path, kind="customers").errors
+
+    assert (error.code, error.allowed) == ("invalid_choice", "high, low, medium, top")
+    assert RowError.from_dict(error.as_dict()) == error  # what the web page reads back
+
+
+def test_home_unit_codes_are_matched_as_typed_or_in_lower_case(org: Org, tmp_path: Path) -> None:
+    Unit.objects.filter(pk=org.bilbao.pk).update(code="BIO-01")
+    path = write_csv(tmp_path / "c.csv", [["customer_number", "home_unit"], ["CLI-1", "BIO-01"]])
+
+    result = import_file(path, kind="customers")
+
+    assert result.rows_with_errors == 0
+    assert Customer.objects.get().home_unit_id == org.bilbao.pk

@@ -43,6 +43,7 @@ def test_an_analyst_imports_a_csv_and_finds_the_event_on_the_customers_timeline(
     page.goto(f"{live_server.url}/imports/")
     page.select_option("#id_kind", "interactions")
     page.set_input_files("#id_file", str(csv_file))
+    page.fill("#id_source", "tpv")
     page.locator("#import-form button[type=submit]").click()
     status = page.locator("#import-status [data-status]")
     expect(status).to_have_attribute("data-status", "done")

@@ -3,9 +3,11 @@
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from django.utils import translation
 
 from vinculo.customers.models import Customer, Identity
+from vinculo.imports import engine
 from vinculo.imports.errors import describe
 from vinculo.imports.tests.helpers import import_file, write_csv
 from vinculo.journeys.models import Interaction
@@ -273,3 +275,60 @@ def test_a_stage_given_in_the_row_overrides_the_types_default_stage(
 
     stages = dict(Interaction.objects.values_list("external_id", "touchpoint__stage__code"))
     assert stages == {"A": "leave", "B": "get_help"}
+
+
+def test_amounts_are_never_rounded_and_ambiguous_thousands_are_refused(
+    org: Org, tmp_path: Path
+) -> None:
+    rows = [
+        ["A", "600112233", "2026-03-01 10:00", "store", "sale", "norte", "1.234.567"],
+        ["B", "600112233", "2026-03-01 11:00", "store", "sale", "norte", "-12,5"],
+        ["C", "600112233", "2026-03-01 12:00", "store", "sale", "norte", "1.234"],
+        ["D", "600112233", "2026-03-01 13:00", "store", "sale", "norte", "9,999"],
+    ]
+
+    result = import_file(write_csv(tmp_path / "i.csv", [HEADER, *rows]), mode="valid_rows")
+
+    amounts = dict(Interaction.objects.values_list("external_id", "amount"))
+    assert amounts == {"A": Decimal("1234567.00"), "B": Decimal("-12.50")}
+    assert {(e.row, e.code) for e in result.errors} == {
+        (4, "too_many_decimals"),
+        (5, "too_many_decimals"),
+    }
+
+
+def test_values_the_database_could_not_store_are_row_errors_not_a_failed_import(
+    org: Org, tmp_path: Path
+) -> None:
+    header = [*HEADER, "customer_name", "attr_note"]
+    rows = [
+        ["A", "600112233", "2026-03-01 10:00", "store", "sale", "norte", "", "x" * 201, ""],
+        ["B", "600112233", "2026-03-01 11:00", "store", "sale", "norte", "", "", "a\x00b"],
+        ["C", "600112233", "2026-03-01 12:00", "store", "sale", "norte", "", "Ana", "ok"],
+    ]
+
+    result = import_file(write_csv(tmp_path / "i.csv", [header, *rows]), mode="valid_rows")
+
+    assert {(e.row, e.column, e.code) for e in result.errors} == {
+        (2, "customer_name", "too_long"),
+        (3, "", "invalid_character"),
+    }
+    assert list(Interaction.objects.values_list("external_id", flat=True)) == ["C"]
+
+
+def test_rows_already_written_are_rolled_back_when_a_later_chunk_has_an_error(
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    good = [
+        [f"G{i}", "600112233", f"2026-03-0{i + 1} 10:00", "store", "sale", "norte", ""]
+        for i in range(5)
+    ]
+    bad = ["X", "600112233", "2026-03-09 10:00", "fax", "sale", "norte", ""]
+
+    result = import_file(write_csv(tmp_path / "i.csv", [HEADER, *good, bad]))
+
+    assert result.rejected
+    assert [(e.row, e.code) for e in result.errors] == [(7, "unknown_code")]
+    assert Interaction.objects.count() == 0
+    assert Customer.objects.count() == 0  # the customer the first chunk created is gone too
