@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Any
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
@@ -45,7 +46,7 @@ class DepartmentOut(Schema):
 def _key_scope(value: Perm) -> Perm:
     if value not in API_KEY_SCOPES:
         # pydantic reports a ValueError as a 422 naming the list item, e.g. scopes[1].
-        raise ValueError("an API key can never manage API keys")
+        raise ValueError(gettext("An API key can never manage API keys."))
     return value
 
 

@@ -9,6 +9,8 @@ home unit), so figures computed before and after do not jump. It is audited by a
 from typing import Any
 
 from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from vinculo.accounts.actors import Actor
@@ -95,6 +97,11 @@ def erase_customer(*, customer_id: int, actor: Actor, reason: str) -> CustomerEr
         .update(attributes={})
     )
     CustomerMerge.objects.filter(merged_id__in=related).update(snapshot={"erased": True})
+    # Keys made from a row's content ("nk:" + a hash of identities and facts) could be
+    # matched against guessed phones; rows keep a unique key that reveals nothing.
+    Interaction.objects.filter(customer_id__in=related, external_id__startswith="nk:").update(
+        external_id=Concat(Value("erased:"), Cast("id", output_field=CharField()))
+    )
     now = timezone.now()
     Customer.objects.filter(pk__in=related).update(
         name="",

@@ -65,7 +65,7 @@ class InteractionIn(Schema):
     @classmethod
     def _currency_needs_amount(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is not None and info.data.get("amount") is None:
-            raise ValueError("a currency needs an amount")
+            raise ValueError(_("A currency needs an amount."))
         return value.upper() if value else value
 
     def currency_code(self) -> str:

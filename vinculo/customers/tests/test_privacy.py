@@ -59,6 +59,19 @@ def test_erasure_removes_what_identifies_the_person_and_keeps_anonymous_facts(
     assert not search_customers(actor_of(people.bruno), "600 11 22 33").exists()
 
 
+def test_erasure_replaces_keys_made_from_the_rows_content(org: Org, people: People) -> None:
+    ana = make_customer("Ana", phone="+34600112233")
+    add_interaction(ana, org.bilbao, external_id="nk:" + "a" * 40)
+    add_interaction(ana, org.bilbao, when="2026-05-01 10:00", external_id="TICKET-9")
+
+    erase_customer(customer_id=ana.pk, actor=actor_of(people.alicia), reason="RGPD-43")
+
+    keys = set(Interaction.objects.values_list("external_id", flat=True))
+    assert "TICKET-9" in keys
+    assert not any(key.startswith("nk:") for key in keys)
+    assert any(key.startswith("erased:") for key in keys)
+
+
 def test_only_administrators_erase_and_the_page_confirms_first(org: Org, people: People) -> None:
     ana = _ana_with_history(org, people)
     url = reverse("customers:erase", args=[ana.pk])
