@@ -45,8 +45,9 @@ def main() -> None:
         "re-import rows/s",
         "re-import added",
         "target",
+        "bare 80-row rows/s",
     )
-    widths = (11, 14, 12, 12, 17, 16, 8)
+    widths = (11, 14, 12, 12, 17, 16, 8, 19)
     print(" ".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
     for name, url in targets:
         f = run(url, rows)
@@ -61,12 +62,15 @@ def main() -> None:
             f"{float(f['reimport_rows_per_s']):,.0f}",
             str(f["reimport_added"]),
             "met" if met else "NOT met",
+            f"{f['bare_multirow_rows_per_s']:,.0f}" if f["bare_multirow_rows_per_s"] else "-",
         )
         print(" ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
     shutil.rmtree(sqlite_file.parent, ignore_errors=True)
     print(
         f"Target: >= {TARGET_ROWS_PER_S:,} rows/s and >= {TARGET_SHARE_OF_BARE:.0%} "
-        "of the bare insert (executemany on SQLite, COPY on PostgreSQL)."
+        "of the bare insert (executemany on SQLite, COPY on PostgreSQL).\n"
+        "The last column is SQLite's bare insert done the importer's way (80 rows per "
+        "statement): shown for transparency, not the baseline the target names."
     )
 
 
