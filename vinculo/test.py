@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone, translation
@@ -177,3 +178,9 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
 def _default_language() -> None:
     """Each test starts in the default language: a request never leaks its language on."""
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Rate-limit counters and import progress never leak from one test to the next."""
+    cache.clear()

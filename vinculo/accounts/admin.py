@@ -17,7 +17,12 @@ from django.utils.translation import ngettext
 
 from vinculo.accounts.forms import scope_labels
 from vinculo.accounts.models import ApiKey, Department, Membership, Unit
-from vinculo.accounts.services import create_unit, move_unit, revoke_api_key
+from vinculo.accounts.services import (
+    create_unit,
+    move_unit,
+    revoke_api_key,
+    sync_admin_access,
+)
 
 
 class UnitAdminForm(forms.ModelForm):
@@ -85,15 +90,17 @@ class PersonAdmin(UserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
-        (
-            _("Access to these settings pages"),
-            {"fields": ("is_active", "is_staff", "is_superuser")},
-        ),
+        (_("Account"), {"fields": ("is_active",)}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     list_display = ["username", "email", "first_name", "last_name", "role", "unit", "is_active"]
     list_select_related = ["membership__unit"]
-    list_filter = ["membership__role", "is_active", "is_staff"]
+    list_filter = ["membership__role", "is_active"]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Settings access is not edited here: it follows the role just saved.
+        sync_admin_access(user=form.instance)
 
     @admin.display(description=_("role"), ordering="membership__role")
     def role(self, user: Any) -> str:

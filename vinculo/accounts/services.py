@@ -16,6 +16,7 @@ from vinculo.accounts.permissions import API_KEY_SCOPES
 
 @transaction.atomic
 def create_unit(*, name: str, code: str, kind: str, parent: Unit | None = None) -> Unit:
+    """Adds a unit under ``parent`` (a root when None), with its path from the root."""
     unit = Unit.objects.create(name=name, code=code, kind=kind, parent=parent, path="")
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.depth = parent.depth + 1 if parent else 0
@@ -41,6 +42,7 @@ def move_unit(*, unit: Unit, new_parent: Unit | None) -> Unit:
 
 
 def create_department(*, name: str, code: str) -> Department:
+    """Adds a department (marketing, billing...) people and interaction types can belong to."""
     return Department.objects.create(name=name, code=code)
 
 
@@ -69,6 +71,20 @@ def create_person(
         user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
     Membership.objects.create(user=user, role=role, unit=unit, department=department)
+    return user
+
+
+def sync_admin_access(*, user: User) -> User:
+    """Django admin access follows the role: administrators in, everyone else out.
+
+    Called after a role changes (the admin's person page does), so demoting an
+    administrator also takes away the settings pages, which show every unit's data.
+    """
+    membership = Membership.objects.filter(user=user).first()
+    is_admin = membership is not None and membership.role == Role.ADMIN
+    if membership is not None and (user.is_staff, user.is_superuser) != (is_admin, is_admin):
+        user.is_staff = user.is_superuser = is_admin
+        user.save(update_fields=["is_staff", "is_superuser"])
     return user
 
 
@@ -116,6 +132,7 @@ def authenticate_api_key(token: str) -> ApiKey | None:
 
 
 def revoke_api_key(*, key: ApiKey) -> ApiKey:
+    """Revokes a key at once; revoking a revoked key changes nothing."""
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at", "updated_at"])

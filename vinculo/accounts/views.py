@@ -29,12 +29,17 @@ class RateLimitedLoginView(LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        bucket = f"login:{client_ip(request)}"
-        if is_limited(bucket, limit=settings.LOGIN_RATE_LIMIT, window_seconds=LOGIN_WINDOW_SECONDS):
+        # Per address (one machine trying many accounts) and per account (many machines
+        # trying one account).
+        username = str(request.POST.get("username", "")).strip().lower()[:150]
+        buckets = [f"login:ip:{client_ip(request)}", f"login:user:{username}"]
+        limit, window = settings.LOGIN_RATE_LIMIT, LOGIN_WINDOW_SECONDS
+        if any(is_limited(b, limit=limit, window_seconds=window) for b in buckets):
             return render(request, "accounts/login_limited.html", status=429)
         response = super().post(request, *args, **kwargs)
         if not request.user.is_authenticated:
-            hit(bucket, limit=settings.LOGIN_RATE_LIMIT, window_seconds=LOGIN_WINDOW_SECONDS)
+            for bucket in buckets:
+                hit(bucket, limit=limit, window_seconds=window)
         return response
 
 

@@ -4,7 +4,7 @@ from vinculo.accounts.actors import subtree_ids
 from vinculo.accounts.choices import Role, UnitKind
 from vinculo.accounts.models import ApiKey, Membership, Unit
 from vinculo.accounts.permissions import Perm
-from vinculo.accounts.services import create_api_key
+from vinculo.accounts.services import create_api_key, sync_admin_access
 from vinculo.test import Org, People, client_for
 
 
@@ -133,3 +133,13 @@ def test_only_administrators_reach_the_admin(people: People) -> None:
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_demoting_an_administrator_takes_away_the_settings_pages(people: People) -> None:
+    Membership.objects.filter(user=people.alicia).update(role=Role.ANALYST)
+
+    sync_admin_access(user=people.alicia)
+
+    people.alicia.refresh_from_db()
+    assert (people.alicia.is_staff, people.alicia.is_superuser) == (False, False)
+    assert client_for(people.alicia).get("/admin/").status_code == 302
