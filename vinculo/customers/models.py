@@ -1,5 +1,7 @@
 """Customer 360: one customer, all their identities, and the audit of merges."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.accounts.models import Unit
 from vinculo.customers.choices import IdentityKind, LifecycleStage, ValueTier
+from vinculo.lib.text import fold
 
 
 class Customer(models.Model):
@@ -17,6 +20,9 @@ class Customer(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=200, blank=True)
+    # The name without accents or capitals, for search ("belen" finds "Belén"). Kept in
+    # step by save(); code that bulk-creates customers sets it with Customer.fold_name().
+    name_folded = models.CharField(max_length=200, blank=True, editable=False)
     lifecycle_stage = models.CharField(
         _("lifecycle stage"),
         max_length=20,
@@ -71,6 +77,17 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"#{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_folded = self.fold_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def fold_name(name: str) -> str:
+        return fold(name)[:200]
 
 
 class Identity(models.Model):

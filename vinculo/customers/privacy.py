@@ -105,6 +105,7 @@ def erase_customer(*, customer_id: int, actor: Actor, reason: str) -> CustomerEr
     now = timezone.now()
     Customer.objects.filter(pk__in=related).update(
         name="",
+        name_folded="",
         segment="",
         plan="",
         value_tier="",

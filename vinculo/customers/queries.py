@@ -10,6 +10,7 @@ from vinculo.customers.identities import guess_kind
 from vinculo.customers.models import Customer, CustomerMerge, Identity
 from vinculo.journeys.models import Interaction
 from vinculo.journeys.queries import TimelineSummary, customer_summary
+from vinculo.lib.text import fold
 
 MIN_PREFIX_SEARCH = 3
 
@@ -48,7 +49,8 @@ def search_customers(actor: Actor, query: str) -> QuerySet[Customer]:
     if len(text) >= MIN_PREFIX_SEARCH:
         identity_match |= Q(value__istartswith=text.lower())
     by_identity = Identity.objects.filter(identity_match).values("customer_id")
-    return customers.filter(Q(pk__in=by_identity) | Q(name__icontains=text)).order_by("name", "id")
+    by_name = Q(name_folded__contains=fold(text))
+    return customers.filter(Q(pk__in=by_identity) | by_name).order_by("name", "id")
 
 
 def with_identities(customers: QuerySet[Customer]) -> QuerySet[Customer]:

@@ -198,7 +198,13 @@ class CustomerImporter:
             return {}
         refs = list(creates)
         made = Customer.objects.bulk_create(
-            [Customer(**creates[ref]) for ref in refs], batch_size=1000
+            [
+                Customer(
+                    **creates[ref], name_folded=Customer.fold_name(creates[ref].get("name", ""))
+                )
+                for ref in refs
+            ],
+            batch_size=1000,
         )
         real_ids = {ref: customer.pk for ref, customer in zip(refs, made, strict=True)}
         self.resolver.settle(real_ids)
@@ -222,6 +228,8 @@ class CustomerImporter:
                     touched.add(field)
                     changed = True
             if changed:
+                customer.name_folded = Customer.fold_name(customer.name)
+                touched.add("name_folded")
                 customer.updated_at = now
                 to_save.append(customer)
             if changed or pk in gained_identity:

@@ -339,7 +339,13 @@ class InteractionImporter:
             return {}
         refs = list(new_customers)
         created = Customer.objects.bulk_create(
-            [Customer(name=new_customers[ref]) for ref in refs], batch_size=1000
+            [
+                Customer(
+                    name=new_customers[ref], name_folded=Customer.fold_name(new_customers[ref])
+                )
+                for ref in refs
+            ],
+            batch_size=1000,
         )
         real_ids = {ref: customer.pk for ref, customer in zip(refs, created, strict=True)}
         self.resolver.settle(real_ids)

@@ -89,6 +89,7 @@ def _customer(profile: Profile, events: list[Event]) -> Customer:
         attributes["monthly_fee"] = float(profile.plan.fee)
     return Customer(
         name=profile.name,
+        name_folded=Customer.fold_name(profile.name),
         lifecycle_stage=profile.stage,
         segment=profile.segment,
         plan=profile.plan.name if profile.plan else "",
