@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from vinculo.api import api
+
+admin.site.site_header = _("Vínculo settings")
+admin.site.site_title = "Vínculo"
+admin.site.index_title = _("Organisation, catalogue and data")
+admin.site.site_url = "/"
 
 urlpatterns = [
     path("", include("vinculo.core.urls")),

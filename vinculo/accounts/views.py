@@ -49,22 +49,29 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
+NEW_TOKEN_KEY = "new_api_key"  # session slot holding a new token until it is shown once
+
+
 @never_cache  # the page may carry a fresh token: no cache may keep it
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.MANAGE_API_KEYS)
 def api_keys_view(request: HttpRequest) -> HttpResponse:
-    """Lists keys and creates one; the new token is shown in this response and never again."""
+    """Lists keys and creates one. The new token is shown once, on the page the creation
+    redirects to (so reloading it never creates a second key), and never again."""
     actor = request.actor  # type: ignore[attr-defined]
     form = ApiKeyForm(request.POST or None, actor=actor)
-    new_key, token = None, None
     if request.method == "POST" and form.is_valid():
-        new_key, token = create_api_key(
+        created, new_token = create_api_key(
             name=form.cleaned_data["name"],
             scopes=form.cleaned_data["scopes"],
             unit=form.cleaned_data["unit"],
             created_by=cast(User, request.user),
         )
-        form = ApiKeyForm(actor=actor)
+        request.session[NEW_TOKEN_KEY] = {"id": created.pk, "token": new_token}
+        return redirect("accounts:api_keys")
+    shown = request.session.pop(NEW_TOKEN_KEY, None)
+    new_key = ApiKey.objects.filter(pk=shown["id"]).first() if shown else None
+    token = shown["token"] if shown else None
     rows = [(key, scope_labels(key.scopes)) for key in api_keys()]
     context = {"form": form, "rows": rows, "new_key": new_key, "token": token}
     return render(request, "accounts/api_keys.html", context)

@@ -32,7 +32,7 @@ batch_router = Router(tags=["imports"])
 def _authorise(request: HttpRequest) -> None:
     actor = request.actor  # type: ignore[attr-defined]
     if not actor.can(Perm.IMPORT_DATA):
-        raise HttpError(403, gettext("You do not have permission to do this."))
+        raise HttpError(403, gettext("Imports and batches need the permission to run imports."))
     if not actor.is_company_wide:
         # Imports create and re-point customers across the company: unit-limited keys
         # and people cannot run them.

@@ -11,6 +11,9 @@ from vinculo.imports.errors import RowError
 
 IDENTITY_COLUMNS: tuple[str, ...] = tuple(kind.value for kind in IdentityKind)
 ATTRIBUTE_PREFIXES = ("attr_", "attr.", "atributo_")
+# The columns a rejected-rows download adds around the original ones: ignored, so the
+# corrected file can be uploaded as it is.
+REJECTED_FILE_COLUMNS = frozenset({"row", "errors"})
 
 ALIASES: dict[str, str] = {
     # identities
@@ -113,7 +116,7 @@ def map_header(
     for index, cell in enumerate(header):
         raw = cell.strip()
         folded = fold(raw)
-        if not folded:
+        if not folded or folded in REJECTED_FILE_COLUMNS:
             continue
         prefix = next((p for p in ATTRIBUTE_PREFIXES if folded.startswith(p)), None)
         if prefix is not None:

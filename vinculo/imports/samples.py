@@ -21,7 +21,7 @@ SAMPLES: dict[str, list[list[str]]] = {
             "attr_birth_year",
         ],
         [
-            "CLI-000001",
+            "EJEMPLO-0001",
             "Ana García López",
             "ana.garcia@example.com",
             "600 11 22 33",
@@ -52,7 +52,7 @@ SAMPLES: dict[str, list[list[str]]] = {
         ],
         [
             "ORD-2026-0001",
-            "CLI-000001",
+            "EJEMPLO-0001",
             "",
             "2026-03-01 10:30",
             "store",

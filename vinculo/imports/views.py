@@ -32,7 +32,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.IMPORT_DATA)
 def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id)
-    context = {"job": job, "progress": job_progress(job), "errors": described_errors(job)}
+    errors = described_errors(job)
+    context = {
+        "job": job,
+        "progress": job_progress(job),
+        "errors": errors,
+        "header_problem": bool(errors) and all(error.row == 1 for error, _text in errors),
+    }
     template = "imports/_status.html" if request.htmx else "imports/detail.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 

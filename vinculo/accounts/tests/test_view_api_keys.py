@@ -28,10 +28,12 @@ def revoke_url(key: ApiKey) -> str:
 def test_a_new_key_shows_its_token_once_and_stores_only_its_hash(people: People) -> None:
     client = english(client_for(people.alicia))
 
-    response = client.post(
+    created = client.post(
         URL, {"name": "CRM nocturno", "scopes": [Perm.VIEW_CUSTOMERS, Perm.EDIT_CUSTOMERS]}
     )
+    response = client.get(created["Location"])  # reloading this page creates nothing
 
+    assert created.status_code == 302
     assert response.status_code == 200
     html = response.content.decode()
     token = TOKEN.search(html)

@@ -113,3 +113,29 @@ def test_the_sample_file_imports_without_errors(
 def test_people_without_the_import_permission_are_refused(people: People) -> None:
     for person in (people.carmen, people.elena, people.fernando, people.nadie):
         assert client_for(person).get(reverse("imports:list")).status_code == 403
+
+
+def test_the_rejected_rows_file_once_corrected_imports_as_it_is(
+    people: People, django_capture_on_commit_callbacks: Any
+) -> None:
+    make_customer("Ana", phone="+34600112233")
+    client = client_for(people.alicia)
+    _upload(client, "valid_rows", django_capture_on_commit_callbacks)
+    first = ImportJob.objects.get()
+    rejected = client.get(reverse("imports:rejected", args=[first.pk])).getvalue()
+    corrected = rejected.decode("utf-8-sig").replace(",fax,", ",store,").encode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("imports:list"),
+            {
+                "kind": "interactions",
+                "mode": "all_or_nothing",
+                "source": "crm",
+                "file": SimpleUploadedFile("corrected.csv", corrected),
+            },
+        )
+
+    second = ImportJob.objects.exclude(pk=first.pk).get()
+    assert (second.status, second.created_count, second.errors) == ("done", 1, [])
+    assert Interaction.objects.count() == 2
