@@ -153,7 +153,7 @@ class DemoLoader:
         ]
         result.customers += len(customers)
         result.identities += len(identities)
-        result.interactions += self.writer.write(interactions)
+        result.interactions += self.writer.write(self.writer.prepare(interactions))
         for profile, _events in batch:
             result.by_stage[profile.stage] = result.by_stage.get(profile.stage, 0) + 1
 

@@ -332,3 +332,28 @@ def test_rows_already_written_are_rolled_back_when_a_later_chunk_has_an_error(
     assert [(e.row, e.code) for e in result.errors] == [(7, "unknown_code")]
     assert Interaction.objects.count() == 0
     assert Customer.objects.count() == 0  # the customer the first chunk created is gone too
+
+
+def test_tabs_newlines_and_backslashes_in_values_are_stored_as_written(
+    org: Org, tmp_path: Path
+) -> None:
+    header = [*HEADER, "attr_note"]
+    rows = [
+        [
+            "A\\1",
+            "600112233",
+            "2026-03-01 10:00",
+            "store",
+            "sale",
+            "norte",
+            "",
+            'dijo "no"\t\\ok\nfin',
+        ],
+    ]
+
+    result = import_file(write_csv(tmp_path / "i.csv", [header, *rows]))
+
+    assert result.created == 1, [describe(e) for e in result.errors]
+    stored = Interaction.objects.get()
+    assert stored.external_id == "A\\1"
+    assert stored.attributes == {"note": 'dijo "no"\t\\ok\nfin'}
