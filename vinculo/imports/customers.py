@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from vinculo.accounts.models import Unit
 from vinculo.customers.choices import ConsentChannel, LifecycleStage, ValueTier
-from vinculo.customers.identities import InvalidIdentity, normalize
 from vinculo.customers.models import Customer, Identity
 from vinculo.imports.columns import IDENTITY_COLUMNS, map_header
 from vinculo.imports.errors import RowError
 from vinculo.imports.interactions import Counts
 from vinculo.imports.parsing import parse_boolean
 from vinculo.imports.resolution import IdentityResolver, live_customer_ids
+from vinculo.imports.rows import has_nul, identity_columns, read_customer_id, read_identities
 from vinculo.imports.sink import ErrorSink
 
 CONSENT_COLUMNS = {f"consent_{c.value}": c.value for c in ConsentChannel}
@@ -49,11 +49,7 @@ class CustomerImporter:
         self.source = source
         self.columns, self.attribute_columns, self.header_errors = map_header(header, COLUMNS, ())
         self.names = {canonical: header[index].strip() for canonical, index in self.columns.items()}
-        self.identity_columns = [
-            (kind, index, self.names[kind])
-            for kind, index in self.columns.items()
-            if kind in IDENTITY_COLUMNS
-        ]
+        self.identity_columns = identity_columns(self.columns, self.names)
         if not self.identity_columns and "customer_id" not in self.columns:
             self.header_errors.append(RowError(1, "customer_number", "missing_column"))
         self.units = dict(Unit.objects.values_list("code", "id"))
@@ -92,26 +88,18 @@ class CustomerImporter:
         for number, row in chunk:
             if len(row) < width:
                 row = row + [""] * (width - len(row))
-            errors: list[RowError] = []
-            if "\x00" in "".join(row):  # PostgreSQL text cannot hold NUL: refuse the row
+            if has_nul(row):
                 sink.add(number, row, [RowError(number, "", "invalid_character")])
                 continue
-            pairs: list[tuple[str, str]] = []
-            for kind, index, name in self.identity_columns:
-                if row[index].strip():
-                    try:
-                        pairs.append((kind, normalize(kind, row[index])))
-                    except InvalidIdentity as exc:
-                        errors.append(RowError(number, name, exc.code, row[index]))
-            customer_id = None
-            if "customer_id" in self.columns and row[self.columns["customer_id"]].strip():
-                text = row[self.columns["customer_id"]].strip()
-                if text.isdigit():
-                    customer_id = int(text)
-                else:
-                    errors.append(
-                        RowError(number, self.names["customer_id"], "unknown_customer", text)
-                    )
+            errors: list[RowError] = []
+            pairs = read_identities(number, row, self.identity_columns, errors)
+            customer_id = read_customer_id(
+                number,
+                row,
+                self.columns.get("customer_id"),
+                self.names.get("customer_id", ""),
+                errors,
+            )
             if not pairs and customer_id is None and not errors:
                 errors.append(RowError(number, "", "no_identity", ", ".join(IDENTITY_COLUMNS)))
             fields = self._fields(number, row, errors)

@@ -11,7 +11,6 @@ while the next chunk is parsed.
 
 import hashlib
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -21,12 +20,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from vinculo.accounts.models import Unit
-from vinculo.customers.identities import InvalidIdentity, normalizer
 from vinculo.customers.models import Customer, Identity
 from vinculo.imports.columns import IDENTITY_COLUMNS, map_header
 from vinculo.imports.errors import RowError
 from vinculo.imports.parsing import LocalTimes, parse_amount, parse_currency
 from vinculo.imports.resolution import IdentityResolver, live_customer_ids
+from vinculo.imports.rows import has_nul, identity_columns, read_customer_id, read_identities
 from vinculo.imports.sink import ErrorSink
 from vinculo.imports.writers import BackgroundWriter, InteractionRow, interaction_writer
 from vinculo.journeys.models import Channel, InteractionType, JourneyStage, Touchpoint
@@ -66,21 +65,6 @@ class Counts:
         self.unchanged = 0
 
 
-def _memoised(normalize: Callable[[str], str]) -> Callable[[str], str]:
-    """Customers repeat across a file's rows: normalise each raw value once."""
-    memo: dict[str, str] = {}
-
-    def cached(raw: str) -> str:
-        value = memo.get(raw)
-        if value is None:
-            value = normalize(raw)
-            if len(memo) < 500_000:
-                memo[raw] = value
-        return value
-
-    return cached
-
-
 def _lookup(table: dict[str, Any], raw: str) -> Any:
     """A catalogue code as typed, or folded to lower case without spaces."""
     found = table.get(raw)
@@ -97,11 +81,7 @@ class InteractionImporter:
             header, COLUMNS, REQUIRED
         )
         self.names = {canonical: header[index].strip() for canonical, index in self.columns.items()}
-        self.identity_columns = [
-            (kind, index, self.names[kind], _memoised(normalizer(kind)))
-            for kind, index in self.columns.items()
-            if kind in IDENTITY_COLUMNS
-        ]
+        self.identity_columns = identity_columns(self.columns, self.names)
         if not self.identity_columns and "customer_id" not in self.columns:
             self.header_errors.append(RowError(1, "customer_number", "missing_column"))
         self.channels = dict(Channel.objects.values_list("code", "id"))
@@ -171,6 +151,7 @@ class InteractionImporter:
         i_stage, i_amount, i_currency = col.get("stage"), col.get("amount"), col.get("currency")
         i_external, i_name = col.get("external_id"), col.get("customer_name")
         i_customer = col.get("customer_id")
+        customer_column = names.get("customer_id", "")
         channels, types, stages, units = self.channels, self.types, self.stages, self.units
         identity_columns = self.identity_columns
         attribute_columns = list(self.attribute_columns.items())
@@ -182,26 +163,12 @@ class InteractionImporter:
         for number, row in chunk:
             if len(row) < width:
                 row = row + [""] * (width - len(row))
-            errors: list[RowError] = []
-            if "\x00" in "".join(row):  # PostgreSQL text cannot hold NUL: refuse the row
+            if has_nul(row):
                 sink.add(number, row, [RowError(number, "", "invalid_character")])
                 continue
-
-            pairs: list[tuple[str, str]] = []
-            for kind, index, name, normalize in identity_columns:
-                raw = row[index]
-                if raw:
-                    try:
-                        pairs.append((kind, normalize(raw)))
-                    except InvalidIdentity as exc:
-                        errors.append(RowError(number, name, exc.code, raw))
-            customer_id: int | None = None
-            if i_customer is not None and row[i_customer].strip():
-                text = row[i_customer].strip()
-                if text.isdigit():
-                    customer_id = int(text)
-                else:
-                    errors.append(RowError(number, names["customer_id"], "unknown_customer", text))
+            errors: list[RowError] = []
+            pairs = read_identities(number, row, identity_columns, errors)
+            customer_id = read_customer_id(number, row, i_customer, customer_column, errors)
             if not pairs and customer_id is None and not errors:
                 errors.append(RowError(number, "", "no_identity", ", ".join(IDENTITY_COLUMNS)))
 
