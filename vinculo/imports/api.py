@@ -23,7 +23,7 @@ from vinculo.imports.forms import ImportForm
 from vinculo.imports.models import ImportJob
 from vinculo.imports.queries import job_progress
 from vinculo.imports.schemas import BatchIn, BatchOut, ImportJobOut
-from vinculo.imports.services import start_import
+from vinculo.imports.services import retry_import, start_import
 
 router = Router(tags=["imports"])
 batch_router = Router(tags=["imports"])
@@ -112,6 +112,17 @@ def rejected(request: HttpRequest, job_id: int) -> FileResponse:
     if not job.rejected_file:
         raise Http404
     return FileResponse(job.rejected_file.open("rb"), as_attachment=True, content_type="text/csv")
+
+
+@router.post("/{job_id}/retry", response={202: ImportJobOut}, url_name="import_retry")
+def retry(request: HttpRequest, job_id: int) -> Status[dict[str, Any]]:
+    """Queues a failed or abandoned (running for over an hour) import again; 409 otherwise."""
+    _authorise(request)
+    job = get_object_or_404(ImportJob, pk=job_id)
+    if not retry_import(job_id=job.pk):
+        raise HttpError(409, gettext("This import cannot be run again: it is not failed or stuck."))
+    job.refresh_from_db()
+    return Status(202, _job_out(request, job))
 
 
 def _cell(value: Any) -> str:

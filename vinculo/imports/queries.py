@@ -35,6 +35,12 @@ def job_progress(job: ImportJob) -> Progress:
     return Progress(done=done, expected=job.expected_rows, finished=finished)
 
 
+def can_retry(job: ImportJob) -> bool:
+    from vinculo.imports.services import retryable
+
+    return ImportJob.objects.filter(retryable(), pk=job.pk).exists()
+
+
 def described_errors(job: ImportJob) -> list[tuple[RowError, str]]:
     errors = [RowError.from_dict(item) for item in job.errors]
     return [(error, describe(error)) for error in errors]

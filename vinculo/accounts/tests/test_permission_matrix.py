@@ -188,6 +188,13 @@ PAGES = [
     Endpoint(
         "imports:rejected", "get", _page("imports:rejected", "j"), Perm.IMPORT_DATA, extra_ok=(404,)
     ),
+    Endpoint(
+        "imports:retry",
+        "post",
+        _page("imports:retry", "j"),
+        Perm.IMPORT_DATA,
+        json=False,
+    ),
     Endpoint("imports:sample", "get", _page("imports:sample", "customers"), Perm.IMPORT_DATA),
     Endpoint("accounts:api_keys", "get", _page("accounts:api_keys"), Perm.MANAGE_API_KEYS),
     Endpoint(
@@ -413,6 +420,14 @@ API = [
         _sofia(f"{A}/imports/{{j}}"),
         Perm.IMPORT_DATA,
         company_wide=True,
+    ),
+    Endpoint(
+        f"POST {A}/imports/{{job_id}}/retry",
+        "post",
+        _sofia(f"{A}/imports/{{j}}/retry"),
+        Perm.IMPORT_DATA,
+        company_wide=True,
+        extra_ok=(409,),  # the matrix's job is waiting, not failed: nothing to retry
     ),
     Endpoint(
         f"GET {A}/imports/{{job_id}}/rejected",

@@ -1,9 +1,11 @@
 """The imports pages: upload, progress/outcome, rejected rows, samples."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from vinculo.imports.models import ImportJob
 from vinculo.journeys.models import Interaction
@@ -139,3 +141,44 @@ def test_the_rejected_rows_file_once_corrected_imports_as_it_is(
     second = ImportJob.objects.exclude(pk=first.pk).get()
     assert (second.status, second.created_count, second.errors) == ("done", 1, [])
     assert Interaction.objects.count() == 2
+
+
+def test_a_failed_or_abandoned_import_can_be_run_again(
+    people: People, django_capture_on_commit_callbacks: Any
+) -> None:
+    make_customer("Ana", phone="+34600112233")
+    client = client_for(people.bruno)
+    upload = SimpleUploadedFile("calls.csv", CSV.replace(",fax,", ",web,").encode())
+    client.post(
+        reverse("imports:list"),
+        {"kind": "interactions", "mode": "all_or_nothing", "source": "crm", "file": upload},
+    )  # on_commit never runs here: the job waits as if no worker had taken it
+    job = ImportJob.objects.get()
+    long_ago = timezone.now() - timedelta(hours=2)
+    ImportJob.objects.filter(pk=job.pk).update(status="running", started_at=long_ago)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = client.post(reverse("imports:retry", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert retried.status_code == 302
+    assert (job.status, job.created_count) == ("done", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:retry", args=[job.pk]))  # a finished job stays as it is
+    assert Interaction.objects.count() == 2
+
+
+def test_a_job_running_now_is_not_run_twice(people: People) -> None:
+    client = client_for(people.bruno)
+    upload = SimpleUploadedFile("calls.csv", CSV.encode())
+    client.post(
+        reverse("imports:list"),
+        {"kind": "interactions", "mode": "all_or_nothing", "source": "crm", "file": upload},
+    )
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(status="running", started_at=timezone.now())
+
+    client.post(reverse("imports:retry", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.status == "running"
