@@ -56,7 +56,8 @@ class TimelineFilterForm(forms.Form):
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             self.add_error("until", _("“Until” must be on or after “Since”."))
-        return cleaned
+            self.cleaned_data.pop("since", None)  # a contradictory period filters by neither date
+        return self.cleaned_data
 
     def timeline_filter(self) -> TimelineFilter:
         """The filter from the fields that are valid; an invalid field does not filter."""

@@ -177,13 +177,16 @@ def test_a_period_ending_before_it_starts_is_reported_on_the_until_field(
     org: Org, people: People
 ) -> None:
     customer = make_customer("Ana Ruiz")
-    add_interaction(customer, org.bilbao)
+    before = add_interaction(customer, org.bilbao, when="2026-01-15 10:00")
+    after = add_interaction(customer, org.bilbao, when="2026-04-15 10:00")
 
     response = english(client_for(people.bruno)).get(
         url(customer), {"since": "2026-03-01", "until": "2026-02-01"}
     )
 
     assert "Until: “Until” must be on or after “Since”." in response.content.decode()
+    shown = timeline(client_for(people.bruno), customer, since="2026-03-01", until="2026-02-01")
+    assert shown == [after, before]  # a contradictory period filters by neither date
 
 
 def test_the_timeline_shows_50_interactions_a_page(org: Org, people: People) -> None:
