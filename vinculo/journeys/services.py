@@ -82,19 +82,13 @@ def record_interaction_by_identities(
     *,
     actor: Actor,
     identities: Mapping[str, str],
-    channel: Channel,
-    interaction_type: InteractionType,
-    unit: Unit,
-    occurred_at: datetime,
     source: str,
     external_id: str,
-    stage: JourneyStage | None = None,
-    amount: Decimal | None = None,
-    currency: str = "",
-    attributes: dict[str, Any] | None = None,
+    **event: Any,
 ) -> tuple[Interaction, bool]:
     """Records an interaction for whoever owns these identities, creating a prospect if nobody does.
 
+    ``event`` takes the other arguments of ``record_interaction`` (channel, unit, time...).
     A retry (same source and external id) returns the stored row and touches no customer.
     Raises ``IdentityConflict`` when the identities belong to different customers, and
     ``CustomerOutsideScope`` when they belong to a customer the actor may not see: recording
@@ -104,16 +98,4 @@ def record_interaction_by_identities(
     if existing is not None:
         return existing, False
     customer, _created = upsert_customer_as(actor=actor, identities=identities, source=source)
-    return record_interaction(
-        customer=customer,
-        channel=channel,
-        interaction_type=interaction_type,
-        unit=unit,
-        occurred_at=occurred_at,
-        source=source,
-        external_id=external_id,
-        stage=stage,
-        amount=amount,
-        currency=currency,
-        attributes=attributes,
-    )
+    return record_interaction(customer=customer, source=source, external_id=external_id, **event)
