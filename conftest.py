@@ -1,3 +1,3 @@
 """Root pytest configuration: shared fixtures live in vinculo/test.py."""
 
-pytest_plugins = ["vinculo.test", "vinculo.browser"]
+pytest_plugins = ["vinculo.test", "vinculo.browser", "vinculo.testservers"]

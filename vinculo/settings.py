@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.lib.env import env_bool, env_int, env_list, env_str
+from vinculo.lib.env import env_bool, env_email_url, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VINCULO_VAR_DIR", str(BASE_DIR / "var")))
@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "vinculo.customers",
     "vinculo.journeys",
     "vinculo.imports",
+    "vinculo.messaging",
+    "vinculo.surveys",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +181,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# EMAIL_URL names the whole relay in one variable and wins over EMAIL_BACKEND; see
+# vinculo.lib.env.parse_email_url for the schemes.
+_email_url = env_email_url("EMAIL_URL")
+if _email_url is not None:
+    EMAIL_BACKEND = _email_url.backend
+    EMAIL_HOST = _email_url.host
+    EMAIL_PORT = _email_url.port
+    EMAIL_HOST_USER = _email_url.user
+    EMAIL_HOST_PASSWORD = _email_url.password
+    EMAIL_USE_TLS = _email_url.use_tls
+    EMAIL_USE_SSL = _email_url.use_ssl
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; a hung relay must not block a worker
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vínculo <no-reply@localhost>")
+
+# SMS (vinculo.messaging.sms): SMS_PROVIDER is "webhook", "twilio" or empty for none.
+# SMS_URL is the webhook's URL, or a Twilio-compatible base URL (empty means Twilio's own).
+SMS_PROVIDER = env_str("SMS_PROVIDER", "")
+SMS_URL = env_str("SMS_URL", "")
+SMS_TOKEN = env_str("SMS_TOKEN", "")  # webhook bearer token, or Twilio auth token
+SMS_ACCOUNT_SID = env_str("SMS_ACCOUNT_SID", "")
+SMS_FROM = env_str("SMS_FROM", "")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
+SMS_STATUS_CALLBACK_URL = env_str("SMS_STATUS_CALLBACK_URL", "")
 
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10)  # failed attempts per IP per 15 minutes
 API_KEY_HEADER = "HTTP_AUTHORIZATION"

@@ -67,6 +67,7 @@ class People:
 SEED_MIGRATIONS = (
     "vinculo.accounts.migrations.0002_default_departments",
     "vinculo.journeys.migrations.0002_default_catalogue",
+    "vinculo.surveys.migrations.0002_seed",
 )
 
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("vinculo.accounts.urls")),
     path("customers/", include("vinculo.customers.urls")),
     path("imports/", include("vinculo.imports.urls")),
+    path("surveys/", include("vinculo.surveys.urls")),
+    path("s/", include("vinculo.surveys.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -21,6 +21,10 @@ SCOPE_LABELS: dict[Perm, Promise] = {
     Perm.VIEW_ORG: _("Read the organisation (units, departments)"),
     Perm.MANAGE_ORG: _("Manage the organisation"),
     Perm.MANAGE_API_KEYS: _("Manage API keys"),
+    Perm.MANAGE_SURVEYS: _("Build, publish and send surveys"),
+    Perm.VIEW_RESPONSES: _("Read survey responses"),
+    Perm.ENTER_RESPONSES: _("Enter responses (interviews, kiosks, other systems)"),
+    Perm.EXPORT_RESPONSES: _("Export survey responses"),
 }
 
 

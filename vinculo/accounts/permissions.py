@@ -20,6 +20,10 @@ class Perm(StrEnum):
     VIEW_ORG = "org.view"
     MANAGE_ORG = "org.manage"
     MANAGE_API_KEYS = "apikeys.manage"
+    MANAGE_SURVEYS = "surveys.manage"  # build, publish, distribute
+    VIEW_RESPONSES = "responses.view"
+    ENTER_RESPONSES = "responses.enter"  # phone and in-person interviews, kiosks
+    EXPORT_RESPONSES = "responses.export"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -33,13 +37,33 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.ADD_INTERACTIONS,
             Perm.IMPORT_DATA,
             Perm.VIEW_ORG,
+            Perm.MANAGE_SURVEYS,
+            Perm.VIEW_RESPONSES,
+            Perm.ENTER_RESPONSES,
+            Perm.EXPORT_RESPONSES,
         }
     ),
     Role.UNIT_MANAGER: frozenset(
-        {Perm.VIEW_CUSTOMERS, Perm.EDIT_CUSTOMERS, Perm.ADD_INTERACTIONS, Perm.VIEW_ORG}
+        {
+            Perm.VIEW_CUSTOMERS,
+            Perm.EDIT_CUSTOMERS,
+            Perm.ADD_INTERACTIONS,
+            Perm.VIEW_ORG,
+            Perm.VIEW_RESPONSES,
+            Perm.ENTER_RESPONSES,
+            Perm.EXPORT_RESPONSES,
+        }
     ),
-    Role.AGENT: frozenset({Perm.VIEW_CUSTOMERS, Perm.EDIT_CUSTOMERS, Perm.ADD_INTERACTIONS}),
-    Role.VIEWER: frozenset({Perm.VIEW_CUSTOMERS}),
+    Role.AGENT: frozenset(
+        {
+            Perm.VIEW_CUSTOMERS,
+            Perm.EDIT_CUSTOMERS,
+            Perm.ADD_INTERACTIONS,
+            Perm.VIEW_RESPONSES,
+            Perm.ENTER_RESPONSES,
+        }
+    ),
+    Role.VIEWER: frozenset({Perm.VIEW_CUSTOMERS, Perm.VIEW_RESPONSES}),
 }
 
 # Scopes an API key may carry: every permission except managing keys themselves,

@@ -34,3 +34,4 @@ class ConsentChannel(models.TextChoices):
     PHONE = "phone", _("Phone")
     WHATSAPP = "whatsapp", _("WhatsApp")
     POST = "post", _("Post")
+    SURVEYS = "surveys", _("Surveys")

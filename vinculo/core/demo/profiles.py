@@ -71,6 +71,7 @@ CONSENT_RATES = {
     ConsentChannel.PHONE: 0.35,
     ConsentChannel.WHATSAPP: 0.45,
     ConsentChannel.POST: 0.15,
+    ConsentChannel.SURVEYS: 0.95,  # the rest opted out of surveys
 }
 
 TIERS = [ValueTier.LOW, ValueTier.MEDIUM, ValueTier.HIGH, ValueTier.TOP]

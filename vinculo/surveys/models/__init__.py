@@ -1,0 +1,22 @@
+"""Survey models, split by concern: the questionnaire, the answers, the distribution."""
+
+from vinculo.surveys.models.distribution import (
+    ContactPolicy,
+    Distribution,
+    Invitation,
+    TriggerRule,
+)
+from vinculo.surveys.models.responses import Answer, Response
+from vinculo.surveys.models.survey import Question, Survey, SurveyVersion
+
+__all__ = [
+    "Answer",
+    "ContactPolicy",
+    "Distribution",
+    "Invitation",
+    "Question",
+    "Response",
+    "Survey",
+    "SurveyVersion",
+    "TriggerRule",
+]

@@ -1,0 +1,10 @@
+"""Respondent pages, no sign-in: the public link, QR landing, invitations, kiosk, widget."""
+
+from vinculo.surveys.views import respond, widget
+
+app_name = "respond"
+
+urlpatterns = [
+    *respond.urlpatterns,
+    *widget.urlpatterns,
+]

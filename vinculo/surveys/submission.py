@@ -1,0 +1,338 @@
+"""Storing answers: page by page (the response page) or all at once (API, widget, kiosk).
+
+Nothing a respondent submits is lost or counted twice:
+- answers are checked before anything is written, and written in one transaction;
+- every response has an idempotency key (unique in the database): a double click, a
+  retried request or a replayed POST finds the stored response instead of adding one;
+- an invitation has one response (unique too); once complete it takes no more answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from vinculo.accounts.models import Unit
+from vinculo.customers.models import Customer
+from vinculo.journeys.models import Channel, Touchpoint
+from vinculo.surveys import identify
+from vinculo.surveys.choices import Collector, InvitationStatus, QuestionKind, ResponseStatus
+from vinculo.surveys.events import record_response_on_timeline
+from vinculo.surveys.logic import Flow, flow_for
+from vinculo.surveys.models import Answer, Invitation, Question, Response, Survey, SurveyVersion
+from vinculo.surveys.questions import AnswerError, StoredValue, clean_answer
+
+# The channel each collector's answers arrive through, for the timeline and the reports.
+COLLECTOR_CHANNELS = {
+    Collector.LINK: "web",
+    Collector.QR: "store",
+    Collector.EMAIL: "email",
+    Collector.SMS: "sms",
+    Collector.WIDGET: "web",
+    Collector.PHONE: "call_centre",
+    Collector.IN_PERSON: "store",
+    Collector.KIOSK: "store",
+    Collector.API: "web",
+}
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """Everything a response records besides its answers: what, where, who, how."""
+
+    survey: Survey
+    version: SurveyVersion
+    unit: Unit
+    collector: str
+    language: str
+    touchpoint: Touchpoint | None = None
+    customer: Customer | None = None
+    invitation: Invitation | None = None
+    entered_by_id: int | None = None
+    channel_code: str = ""  # the API may name the channel; else the collector's
+
+
+class SubmissionRefused(Exception):
+    """The survey cannot take these answers now: closed, already answered, wrong page."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class AnswersInvalid(Exception):
+    """Answers that cannot be stored; nothing was written. Each error names its question."""
+
+    errors: list[AnswerError]
+
+
+@dataclass
+class Outcome:
+    response: Response
+    next_page: int | None  # None: the response is complete
+    replayed: bool = False  # this submission had already been stored
+    errors: list[AnswerError] = field(default_factory=list)
+
+
+def questions_of(version: SurveyVersion) -> list[Question]:
+    return list(version.questions.all())
+
+
+def logic_value(kind: str, values: list[StoredValue]) -> Any:
+    """An answer as display and skip conditions compare it."""
+    if not values:
+        return None
+    if kind == QuestionKind.MATRIX:
+        return {v.row: (v.choices or [""])[0] for v in values}
+    value = values[0]
+    if value.number is not None:
+        return value.number
+    if value.choices is not None:
+        if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.DROPDOWN):
+            return value.choices[0]
+        return value.choices
+    if value.date is not None:
+        return value.date.isoformat()
+    return value.text
+
+
+def stored_answers(response: Response | None, questions: list[Question]) -> dict[str, Any]:
+    if response is None:
+        return {}
+    by_id = {q.pk: q for q in questions}
+    grouped: dict[int, list[StoredValue]] = {}
+    for a in response.answers.all():
+        grouped.setdefault(a.question_id, []).append(
+            StoredValue(row=a.row, number=a.number, text=a.text, choices=a.choices, date=a.date)
+        )
+    return {by_id[qid].key: logic_value(by_id[qid].kind, vals) for qid, vals in grouped.items()}
+
+
+def _clean_page(
+    questions: list[Question],
+    flow: Flow,
+    page: int,
+    raw: Mapping[str, Any],
+    answers: dict[str, Any],
+    customer: Customer | None,
+) -> tuple[dict[int, list[StoredValue]], list[AnswerError]]:
+    """Cleans one page in question order: a question's display may depend on the one above."""
+    cleaned: dict[int, list[StoredValue]] = {}
+    errors: list[AnswerError] = []
+    for question in (q for q in questions if q.page == page):
+        answers.pop(question.key, None)
+        if not flow.visible([question], page, answers, customer):
+            continue
+        try:
+            values = clean_answer(question, raw.get(question.key))
+        except AnswerError as error:
+            errors.append(error)
+            continue
+        cleaned[question.pk] = values
+        if values:
+            answers[question.key] = logic_value(question.kind, values)
+    return cleaned, errors
+
+
+def _check_open(respondent: Respondent) -> None:
+    from vinculo.surveys.choices import SurveyStatus
+
+    if respondent.survey.status != SurveyStatus.LIVE:
+        raise SubmissionRefused("survey_closed")
+    invitation = respondent.invitation
+    if invitation is not None and invitation.expires_at <= timezone.now():
+        raise SubmissionRefused("invitation_expired")
+
+
+def answer_page(
+    *, respondent: Respondent, idempotency_key: str, page: int, raw: Mapping[str, Any]
+) -> Outcome:
+    """Stores one page of answers and says which page comes next (None when complete)."""
+    _check_open(respondent)
+    questions = questions_of(respondent.version)
+    flow = flow_for(questions, respondent.version.skip_rules)
+    existing = _find(respondent, idempotency_key)
+    if existing is not None and existing.status == ResponseStatus.COMPLETE:
+        return _replay(respondent, existing)
+    answers = stored_answers(existing, questions)
+    if page not in flow.path(questions, answers, respondent.customer):
+        raise SubmissionRefused("wrong_page")
+    cleaned, errors = _clean_page(questions, flow, page, raw, answers, respondent.customer)
+    if errors:
+        raise AnswersInvalid(errors)
+    next_page = flow.next_page(questions, page, answers, respondent.customer)
+    with transaction.atomic():
+        response, created = _lock_or_create(respondent, idempotency_key)
+        if response.status == ResponseStatus.COMPLETE:
+            return _replay(respondent, response)
+        page_ids = [q.pk for q in questions if q.page == page]
+        Answer.objects.filter(response=response, question_id__in=page_ids).delete()
+        _write(response, cleaned)
+        response.last_page = max(response.last_page, page)
+        response.save(update_fields=["last_page", "updated_at"])
+        if next_page is None:
+            _complete(response, questions, flow, answers, respondent)
+        elif created:
+            _mark_invitation(respondent.invitation, InvitationStatus.STARTED)
+    return Outcome(response=response, next_page=next_page)
+
+
+def submit_all(
+    *,
+    respondent: Respondent,
+    idempotency_key: str,
+    raw: Mapping[str, Any],
+    started_at: datetime | None = None,
+) -> Outcome:
+    """Stores a whole response at once, or nothing. A replay returns the stored response."""
+    _check_open(respondent)
+    questions = questions_of(respondent.version)
+    flow = flow_for(questions, respondent.version.skip_rules)
+    known = {q.key for q in questions}
+    errors = [AnswerError(str(key), "unknown_question") for key in raw if key not in known]
+    answers: dict[str, Any] = {}
+    cleaned: dict[int, list[StoredValue]] = {}
+    page = flow.next_page(questions, 0, answers, respondent.customer)
+    while page is not None:
+        page_values, page_errors = _clean_page(
+            questions, flow, page, raw, answers, respondent.customer
+        )
+        cleaned.update(page_values)
+        errors += page_errors
+        page = flow.next_page(questions, page, answers, respondent.customer)
+    existing = _find(respondent, idempotency_key)
+    if existing is not None:
+        return _replay(respondent, existing)
+    if errors:
+        raise AnswersInvalid(errors)
+    with transaction.atomic():
+        response, created = _lock_or_create(respondent, idempotency_key, started_at)
+        if not created:
+            return _replay(respondent, response)
+        _write(response, cleaned)
+        _complete(response, questions, flow, answers, respondent)
+    return Outcome(response=response, next_page=None)
+
+
+def _find(respondent: Respondent, idempotency_key: str) -> Response | None:
+    if respondent.invitation is not None:
+        return Response.objects.filter(invitation=respondent.invitation).first()
+    return Response.objects.filter(idempotency_key=idempotency_key).first()
+
+
+def _replay(respondent: Respondent, response: Response) -> Outcome:
+    if response.survey_id != respondent.survey.pk:
+        raise SubmissionRefused("key_reused")
+    if respondent.invitation is not None and response.status == ResponseStatus.COMPLETE:
+        raise SubmissionRefused("already_answered")
+    if response.status != ResponseStatus.COMPLETE:
+        raise SubmissionRefused("in_progress")
+    return Outcome(response=response, next_page=None, replayed=True)
+
+
+def _lock_or_create(
+    respondent: Respondent, idempotency_key: str, started_at: datetime | None = None
+) -> tuple[Response, bool]:
+    """The response row, locked; created if new. Concurrent twins wait here, then find it."""
+    if respondent.invitation is not None:
+        idempotency_key = f"invitation-{respondent.invitation.pk}"
+    try:
+        with transaction.atomic():
+            return _create(respondent, idempotency_key, started_at), True
+    except IntegrityError:
+        pass
+    response = Response.objects.select_for_update().get(idempotency_key=idempotency_key)
+    if response.survey_id != respondent.survey.pk:
+        raise SubmissionRefused("key_reused")
+    return response, False
+
+
+def _create(respondent: Respondent, key: str, started_at: datetime | None) -> Response:
+    code = respondent.channel_code or COLLECTOR_CHANNELS[Collector(respondent.collector)]
+    return Response.objects.create(
+        survey=respondent.survey,
+        version=respondent.version,
+        invitation=respondent.invitation,
+        customer=respondent.customer,
+        unit=respondent.unit,
+        touchpoint=respondent.touchpoint,
+        channel=Channel.objects.get(code=code),
+        collector=respondent.collector,
+        language=respondent.language,
+        idempotency_key=key,
+        entered_by_id=respondent.entered_by_id,
+        started_at=started_at or timezone.now(),
+    )
+
+
+def _write(response: Response, cleaned: Mapping[int, list[StoredValue]]) -> None:
+    Answer.objects.bulk_create(
+        Answer(
+            response=response,
+            question_id=question_id,
+            row=value.row,
+            number=value.number,
+            text=value.text,
+            choices=value.choices,
+            date=value.date,
+        )
+        for question_id, values in cleaned.items()
+        for value in values
+    )
+
+
+def _complete(
+    response: Response,
+    questions: list[Question],
+    flow: Flow,
+    answers: dict[str, Any],
+    respondent: Respondent,
+) -> None:
+    """Drops answers the final path hides, links the respondent, writes the timeline row."""
+    path = set(flow.path(questions, answers, respondent.customer))
+    shown = {
+        q.pk
+        for q in questions
+        if q.page in path and flow.visible([q], q.page, answers, respondent.customer)
+    }
+    response.answers.exclude(question_id__in=shown).delete()
+    response.status = ResponseStatus.COMPLETE
+    response.completed_at = timezone.now()
+    known = response.customer_id is not None
+    if not known:
+        response.customer, known = identify.respondent_from_answers(response)
+    response.save(update_fields=["status", "completed_at", "customer", "updated_at"])
+    if known:
+        identify.record_consents(response)
+    _mark_invitation(respondent.invitation, InvitationStatus.COMPLETED)
+    record_response_on_timeline(response)
+
+
+# Invitation statuses only move forward; a late "opened" never hides "completed".
+PROGRESS = [
+    InvitationStatus.QUEUED,
+    InvitationStatus.SENDING,
+    InvitationStatus.SENT,
+    InvitationStatus.DELIVERED,
+    InvitationStatus.OPENED,
+    InvitationStatus.STARTED,
+    InvitationStatus.COMPLETED,
+]
+
+
+def _mark_invitation(invitation: Invitation | None, status: str) -> None:
+    if invitation is None:
+        return
+    earlier = PROGRESS[: PROGRESS.index(InvitationStatus(status))]
+    stamp = {InvitationStatus.STARTED: "started_at", InvitationStatus.COMPLETED: "completed_at"}
+    # Bounced or failed messages can still be answered (e.g. the link was forwarded).
+    Invitation.objects.filter(
+        pk=invitation.pk,
+        status__in=[*earlier, InvitationStatus.BOUNCED, InvitationStatus.FAILED],
+    ).update(status=status, **{stamp[InvitationStatus(status)]: timezone.now()})
