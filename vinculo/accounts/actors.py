@@ -42,6 +42,8 @@ def subtree_ids(unit: Unit) -> frozenset[int]:
 
 
 NOBODY = Actor(None, None, None, frozenset(), frozenset(), "anonymous")
+# Vínculo itself acting (background tasks, public survey links): company-wide, no person.
+SYSTEM = Actor(None, None, Role.ADMIN, ROLE_PERMS[Role.ADMIN], None, "system")
 
 
 def actor_for_user(user: AbstractBaseUser | AnonymousUser) -> Actor:
