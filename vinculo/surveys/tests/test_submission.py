@@ -2,6 +2,7 @@
 
 import pytest
 
+from vinculo.customers.models import Customer
 from vinculo.journeys.models import Interaction
 from vinculo.surveys.choices import Collector, ResponseStatus
 from vinculo.surveys.models import Answer, Response
@@ -91,3 +92,95 @@ def test_a_closed_survey_takes_no_answers(org):
         submit_all(respondent=respondent(survey, org.bilbao), idempotency_key="k", raw={})
 
     assert caught.value.code == "survey_closed"
+
+
+IDENTIFYING = {
+    "title": {"es": "Contacto"},
+    "questions": [
+        {"key": "nps", "kind": "nps", "required": True, "text": {"es": "¿Nos recomendarías?"}},
+        {
+            "key": "correo",
+            "kind": "email",
+            "text": {"es": "Tu e-mail"},
+            "settings": {"identifies": True},
+        },
+        {
+            "key": "permiso",
+            "kind": "consent",
+            "text": {"es": "Podéis escribirme"},
+            "settings": {"channel": "email"},
+        },
+    ],
+}
+
+
+def test_a_self_reported_email_links_the_owner_without_touching_their_profile(org):
+    survey = published_survey(unit=org.bilbao, definition=IDENTIFYING, languages=["es"])
+    ana = make_customer("Ana", email="ana@example.com")
+
+    outcome = submit_all(
+        respondent=respondent(survey, org.bilbao),
+        idempotency_key="k",
+        raw={"nps": 9, "correo": "ANA@example.com", "permiso": "on"},
+    )
+
+    ana.refresh_from_db()
+    assert outcome.response.customer_id == ana.pk
+    assert ana.consents == {}  # someone typing Ana's address cannot change her consents
+    assert Interaction.objects.filter(customer=ana, record_kind="survey_response").count() == 1
+
+
+def test_an_unknown_email_creates_a_prospect_with_the_consent_given(org):
+    survey = published_survey(unit=org.bilbao, definition=IDENTIFYING, languages=["es"])
+
+    outcome = submit_all(
+        respondent=respondent(survey, org.bilbao),
+        idempotency_key="k",
+        raw={"nps": 9, "correo": "nuevo@example.com", "permiso": "on"},
+    )
+
+    customer = Customer.objects.get(pk=outcome.response.customer_id)
+    assert customer.identities.get().value == "nuevo@example.com"
+    assert customer.home_unit_id == org.bilbao.pk
+    assert customer.consents == {"email": True}
+
+
+def test_answers_to_questions_the_final_path_hides_are_dropped(org):
+    survey = published_survey(unit=org.bilbao)
+    who = respondent(survey, org.bilbao)
+    answer_page(respondent=who, idempotency_key="k", page=1, raw={"nps": "3", "csat": "2"})
+    answer_page(respondent=who, idempotency_key="k", page=2, raw={"mejora": "Esperas"})
+
+    # Not allowed: page 2 is behind us and the response is complete; a replay changes nothing.
+    replay = answer_page(
+        respondent=who, idempotency_key="k", page=1, raw={"nps": "10", "csat": "5"}
+    )
+
+    assert replay.replayed
+    keys = set(Answer.objects.values_list("question__key", flat=True))
+    assert keys == {"nps", "csat", "mejora"}
+    assert Answer.objects.get(question__key="nps").number == 3
+
+
+def test_a_later_page_cannot_be_answered_before_the_first(org):
+    survey = published_survey(unit=org.bilbao)
+
+    with pytest.raises(SubmissionRefused) as caught:
+        answer_page(respondent=respondent(survey, org.bilbao), idempotency_key="k", page=2, raw={})
+
+    assert caught.value.code == "wrong_page"
+    assert Response.objects.count() == 0
+
+
+def test_unknown_question_keys_are_refused_by_name(org):
+    survey = published_survey(unit=org.bilbao)
+
+    with pytest.raises(AnswersInvalid) as caught:
+        submit_all(
+            respondent=respondent(survey, org.bilbao),
+            idempotency_key="k",
+            raw={"nps": 9, "csat": 4, "edad": 40},
+        )
+
+    assert caught.value.errors == [AnswerError("edad", "unknown_question")]
+    assert Response.objects.count() == 0
