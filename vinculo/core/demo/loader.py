@@ -25,6 +25,7 @@ from django.utils import timezone
 from vinculo.core.demo.corridors import CorridorMaker, Event
 from vinculo.core.demo.org import DemoOrg, DemoPerson, ensure_org, ensure_people
 from vinculo.core.demo.profiles import Profile, ProfileMaker
+from vinculo.core.demo.surveys import Answered, DemoSurvey, draw, last_recent_visit, write_responses
 from vinculo.customers.choices import IdentityKind
 from vinculo.customers.models import Customer, Identity
 from vinculo.imports.writers import InteractionRow, interaction_writer
@@ -44,6 +45,7 @@ class DemoResult:
     customers: int = 0
     identities: int = 0
     interactions: int = 0
+    responses: int = 0
     skipped_customers: int = 0
     by_stage: dict[str, int] = field(default_factory=dict)
 
@@ -113,6 +115,10 @@ class DemoLoader:
             rng, timezone.localdate(), timezone.get_current_timezone(), interactions_per_customer
         )
         self.touchpoints = TouchpointCache()
+        self.survey = DemoSurvey.ensure(org.company_id)
+        # Its own generator: answering a survey must not change the next customers' data.
+        self.survey_rng = random.Random(rng.random())
+        self.now = timezone.now()
         # bulk_create would spend most of the run preparing 2.4 million values one by one.
         self.writer = interaction_writer()
         self.text_values = self.writer.text_values
@@ -151,11 +157,38 @@ class DemoLoader:
             for customer, (profile, events) in zip(customers, batch, strict=True)
             for seq, event in enumerate(events, start=1)
         ]
+        answered = [
+            answer
+            for customer, (profile, events) in zip(customers, batch, strict=True)
+            if (answer := self._answer(customer.pk, profile, events)) is not None
+        ]
+        interactions += write_responses(
+            self.survey, answered, text_values=self.text_values, created_at=self.created_at
+        )
         result.customers += len(customers)
         result.identities += len(identities)
+        result.responses += len(answered)
         result.interactions += self.writer.write(self.writer.prepare(interactions))
         for profile, _events in batch:
             result.by_stage[profile.stage] = result.by_stage.get(profile.stage, 0) + 1
+
+    def _answer(self, customer_id: int, profile: Profile, events: list[Event]) -> Answered | None:
+        visit = last_recent_visit(events, self.now)
+        if visit is None:
+            return None
+        drawn = draw(self.survey_rng, profile, visit, self.now)
+        if drawn is None:
+            return None
+        at, scores, comment = drawn
+        return Answered(
+            customer_id=customer_id,
+            unit_id=profile.store.unit_id,
+            touchpoint_id=self.touchpoints.id_for("store", visit.kind),
+            language="en" if profile.language == "en" else "es",
+            at=at,
+            scores=scores,
+            comment=comment,
+        )
 
     def _interaction(
         self, customer_id: int, profile: Profile, seq: int, event: Event

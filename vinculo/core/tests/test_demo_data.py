@@ -5,6 +5,7 @@ import re
 from collections import defaultdict
 from datetime import datetime, timedelta
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import authenticate
@@ -13,13 +14,15 @@ from django.utils import timezone
 
 from vinculo.accounts.choices import Role, UnitKind
 from vinculo.accounts.models import Membership, Unit
-from vinculo.core.demo.corridors import HOURS, CorridorMaker
+from vinculo.core.demo.corridors import HOURS, CorridorMaker, Event
 from vinculo.core.demo.org import PEOPLE, Store
 from vinculo.core.demo.profiles import ProfileMaker
+from vinculo.core.demo.surveys import draw
 from vinculo.customers.choices import ConsentChannel, IdentityKind, LifecycleStage
 from vinculo.customers.identities import normalize_email, normalize_phone
 from vinculo.customers.models import Customer, Identity
 from vinculo.journeys.models import Interaction
+from vinculo.surveys.models import Answer, Response
 
 CUSTOMERS = 200
 
@@ -151,7 +154,7 @@ def test_interactions_lie_in_the_last_two_years_with_amounts_on_transactions_onl
 
     assert not interactions.filter(occurred_at__gt=now).exists()
     assert not interactions.filter(occurred_at__lt=now - timedelta(days=732)).exists()
-    assert not interactions.exclude(source="demo").exists()
+    assert not interactions.exclude(source__in=["demo", "surveys"]).exists()
     assert not interactions.filter(
         amount__isnull=False, touchpoint__interaction_type__is_transaction=False
     ).exists()
@@ -160,7 +163,9 @@ def test_interactions_lie_in_the_last_two_years_with_amounts_on_transactions_onl
         touchpoint__interaction_type__code__in=["sale", "payment"], amount__isnull=True
     ).exists()
     first = Identity.objects.get(kind=IdentityKind.CUSTOMER_NUMBER, value="CLI-000001")
-    ids = Interaction.objects.filter(customer_id=first.customer_id).order_by("occurred_at", "id")
+    ids = Interaction.objects.filter(customer_id=first.customer_id, source="demo").order_by(
+        "occurred_at", "id"
+    )
     expected = [f"CLI-000001-{n:03d}" for n in range(1, ids.count() + 1)]
     assert list(ids.values_list("external_id", flat=True)) == expected
 
@@ -171,6 +176,7 @@ def test_lifecycle_stages_agree_with_corridors(demo_output: str) -> None:
 
     for customer_id, corridor in corridors().items():
         stage = stages[customer_id]
+        corridor = [event for event in corridor if event[0] != "survey_response"]
         kinds = [kind for kind, _stage, _at in corridor]
         recent = {kind for kind, _stage, at in corridor if at > now - timedelta(days=62)}
         if stage == LifecycleStage.PROSPECT:
@@ -255,3 +261,27 @@ def test_a_seed_reproduces_the_same_customers_and_corridors() -> None:
 
     assert draw(3) == draw(3)
     assert draw(3) != draw(4)
+
+
+def test_demo_survey_answers_reach_the_timeline(demo_output: str) -> None:
+    responses = Response.objects.filter(survey__slug="visita-tienda", status="complete")
+
+    assert responses.count() > 20
+    assert not Answer.objects.filter(question__key="nps", number__isnull=True).exists()
+    timeline = Interaction.objects.filter(record_kind="survey_response")
+    assert set(timeline.values_list("record_id", flat=True)) == set(
+        responses.values_list("id", flat=True)
+    )
+
+
+def test_demo_scores_follow_the_lifecycle_stage() -> None:
+    rng = random.Random(3)
+    visit = Event(timezone.now() - timedelta(days=3), "store", "sale", None, {})
+
+    def detractor_share(stage: str) -> float:
+        profile = SimpleNamespace(stage=stage, language="es")
+        scores = [draw(rng, profile, visit, timezone.now()) for _ in range(5000)]
+        nps = [answer[1]["nps"] for answer in scores if answer is not None]
+        return sum(score <= 6 for score in nps) / len(nps)
+
+    assert detractor_share(LifecycleStage.AT_RISK) > detractor_share(LifecycleStage.ACTIVE) + 0.3

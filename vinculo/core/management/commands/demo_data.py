@@ -73,7 +73,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Done in {elapsed:.1f} s: {result.org.units_created} units, "
                 f"{sum(p.created for p in result.people)} people, {result.customers:,} customers, "
-                f"{result.identities:,} identities, {result.interactions:,} interactions."
+                f"{result.identities:,} identities, {result.interactions:,} interactions, "
+                f"{result.responses:,} survey responses."
             )
         )
         if result.skipped_customers:
