@@ -176,7 +176,7 @@ class DemoLoader:
         visit = last_recent_visit(events, self.now)
         if visit is None:
             return None
-        drawn = draw(self.survey_rng, profile, visit, self.now)
+        drawn = draw(self.survey_rng, profile.stage, profile.language, visit, self.now)
         if drawn is None:
             return None
         at, scores, comment = drawn

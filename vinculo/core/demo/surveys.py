@@ -18,7 +18,6 @@ from typing import Any
 from vinculo.accounts.actors import SYSTEM
 from vinculo.accounts.models import Unit
 from vinculo.core.demo.corridors import Event
-from vinculo.core.demo.profiles import Profile
 from vinculo.customers.choices import LifecycleStage
 from vinculo.journeys.models import Channel, InteractionType, Touchpoint
 from vinculo.journeys.services import touchpoint_for
@@ -188,7 +187,7 @@ def last_recent_visit(events: list[Event], now: datetime) -> Event | None:
 
 
 def draw(
-    rng: random.Random, profile: Profile, visit: Event, now: datetime
+    rng: random.Random, stage: str, language: str, visit: Event, now: datetime
 ) -> tuple[datetime, dict[str, int], tuple[str, str] | None] | None:
     """The answer this customer gave about their store visit, if they answered."""
     if rng.random() >= ANSWER_RATE:
@@ -196,14 +195,14 @@ def draw(
     at = visit.at + timedelta(minutes=rng.randint(3, 40))  # the QR code is in the store
     if at >= now:
         return None
-    detractor, passive, promoter = NPS_MIX.get(profile.stage, (25, 35, 40))
+    detractor, passive, promoter = NPS_MIX.get(stage, (25, 35, 40))
     group = rng.choices(["detractor", "passive", "promoter"], [detractor, passive, promoter])[0]
     nps = {"detractor": rng.randint(0, 6), "passive": rng.randint(7, 8)}.get(
         group, rng.randint(9, 10)
     )
     csat = max(1, min(5, round(nps / 2.2) + rng.choice([-1, 0, 0, 1])))
     ces = max(1, min(7, 8 - round(nps / 1.6) + rng.choice([-1, 0, 1])))
-    language = "en" if profile.language == "en" else "es"
+    language = "en" if language == "en" else "es"
     key = "gusto" if group == "promoter" else "mejora"
     bank = COMMENTS.get((language, key, group), [])
     comment = (key, rng.choice(bank)) if bank and rng.random() < 0.6 else None

@@ -5,7 +5,6 @@ import re
 from collections import defaultdict
 from datetime import datetime, timedelta
 from io import StringIO
-from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import authenticate
@@ -279,8 +278,7 @@ def test_demo_scores_follow_the_lifecycle_stage() -> None:
     visit = Event(timezone.now() - timedelta(days=3), "store", "sale", None, {})
 
     def detractor_share(stage: str) -> float:
-        profile = SimpleNamespace(stage=stage, language="es")
-        scores = [draw(rng, profile, visit, timezone.now()) for _ in range(5000)]
+        scores = [draw(rng, stage, "es", visit, timezone.now()) for _ in range(5000)]
         nps = [answer[1]["nps"] for answer in scores if answer is not None]
         return sum(score <= 6 for score in nps) / len(nps)
 
