@@ -13,9 +13,18 @@ from vinculo.customers.models import Customer
 from vinculo.customers.services import IdentityConflict, create_customer, find_by_identities
 from vinculo.lib.locks import lock_identities
 from vinculo.surveys.choices import QuestionKind
-from vinculo.surveys.models import Answer, Response
+from vinculo.surveys.models import Answer, Question, Response
 
 IDENTITY_KINDS = {QuestionKind.EMAIL: "email", QuestionKind.PHONE: "phone"}
+
+
+def identifies(question: Question) -> bool:
+    """An e-mail or phone question whose answer links the respondent."""
+    return question.kind in IDENTITY_KINDS and bool(question.settings.get("identifies"))
+
+
+def records_consent(question: Question) -> bool:
+    return question.kind == QuestionKind.CONSENT and bool(question.settings.get("channel"))
 
 
 def respondent_from_answers(response: Response) -> tuple[Customer | None, bool]:

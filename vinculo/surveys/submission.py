@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from vinculo.accounts.models import Unit
 from vinculo.customers.models import Customer
-from vinculo.journeys.models import Channel, Touchpoint
+from vinculo.journeys.models import Touchpoint
 from vinculo.surveys import identify
+from vinculo.surveys.caches import channel_id, questions_of
 from vinculo.surveys.choices import Collector, InvitationStatus, QuestionKind, ResponseStatus
 from vinculo.surveys.events import record_response_on_timeline
 from vinculo.surveys.logic import Flow, flow_for
@@ -80,10 +81,6 @@ class Outcome:
     errors: list[AnswerError] = field(default_factory=list)
 
 
-def questions_of(version: SurveyVersion) -> list[Question]:
-    return list(version.questions.all())
-
-
 def logic_value(kind: str, values: list[StoredValue]) -> Any:
     """An answer as display and skip conditions compare it."""
     if not values:
@@ -114,7 +111,7 @@ def stored_answers(response: Response | None, questions: list[Question]) -> dict
     return {by_id[qid].key: logic_value(by_id[qid].kind, vals) for qid, vals in grouped.items()}
 
 
-def _clean_page(
+def clean_page(
     questions: list[Question],
     flow: Flow,
     page: int,
@@ -157,30 +154,36 @@ def answer_page(
     _check_open(respondent)
     questions = questions_of(respondent.version)
     flow = flow_for(questions, respondent.version.skip_rules)
-    existing = _find(respondent, idempotency_key)
-    if existing is not None and existing.status == ResponseStatus.COMPLETE:
-        return _replay(respondent, existing)
+    first = flow.next_page(questions, 0, {}, respondent.customer)
+    # An anonymous first page has nothing stored before it: the insert itself tells a
+    # replay (unique key) from a new response, which saves a query on the busiest path.
+    existing = None
+    if page != first or respondent.invitation is not None:
+        existing = _find(respondent, idempotency_key)
+        if existing is not None and existing.status == ResponseStatus.COMPLETE:
+            return _replay(respondent, existing)
     answers = stored_answers(existing, questions)
-    if page not in flow.path(questions, answers, respondent.customer):
+    # Back to any page answered so far, or on to the next one; never skipping ahead.
+    reached = existing.last_page if existing is not None else 0
+    path = flow.path(questions, answers, respondent.customer)
+    upcoming = flow.next_page(questions, reached, answers, respondent.customer)
+    if page not in path or (page > reached and page != upcoming):
         raise SubmissionRefused("wrong_page")
-    cleaned, errors = _clean_page(questions, flow, page, raw, answers, respondent.customer)
+    cleaned, errors = clean_page(questions, flow, page, raw, answers, respondent.customer)
     if errors:
         raise AnswersInvalid(errors)
-    next_page = flow.next_page(questions, page, answers, respondent.customer)
+    step = _Step(respondent, questions, flow, answers, page, cleaned)
+    try:
+        with transaction.atomic():
+            if existing is None:
+                return step.store(_create(respondent, idempotency_key), created=True)
+            return step.store(_locked(existing.pk), created=False)
+    except IntegrityError:
+        if existing is not None:
+            raise
+    # A twin (double click, retry) stored this response first: continue from what it stored.
     with transaction.atomic():
-        response, created = _lock_or_create(respondent, idempotency_key)
-        if response.status == ResponseStatus.COMPLETE:
-            return _replay(respondent, response)
-        page_ids = [q.pk for q in questions if q.page == page]
-        Answer.objects.filter(response=response, question_id__in=page_ids).delete()
-        _write(response, cleaned)
-        response.last_page = max(response.last_page, page)
-        response.save(update_fields=["last_page", "updated_at"])
-        if next_page is None:
-            _complete(response, questions, flow, answers, respondent)
-        elif created:
-            _mark_invitation(respondent.invitation, InvitationStatus.STARTED)
-    return Outcome(response=response, next_page=next_page)
+        return step.store(_locked_by_key(respondent, idempotency_key), created=False)
 
 
 def submit_all(
@@ -199,25 +202,79 @@ def submit_all(
     answers: dict[str, Any] = {}
     cleaned: dict[int, list[StoredValue]] = {}
     page = flow.next_page(questions, 0, answers, respondent.customer)
+    last = 0
     while page is not None:
-        page_values, page_errors = _clean_page(
+        page_values, page_errors = clean_page(
             questions, flow, page, raw, answers, respondent.customer
         )
         cleaned.update(page_values)
         errors += page_errors
-        page = flow.next_page(questions, page, answers, respondent.customer)
-    existing = _find(respondent, idempotency_key)
-    if existing is not None:
-        return _replay(respondent, existing)
+        last, page = page, flow.next_page(questions, page, answers, respondent.customer)
     if errors:
         raise AnswersInvalid(errors)
-    with transaction.atomic():
-        response, created = _lock_or_create(respondent, idempotency_key, started_at)
+    step = _Step(respondent, questions, flow, answers, last, cleaned)
+    try:
+        with transaction.atomic():
+            response = _create(respondent, idempotency_key, started_at)
+            return step.store(response, created=True)
+    except IntegrityError:
+        pass
+    # Stored before (a retry, or the same invitation answered twice): never twice.
+    return _replay(respondent, _locked_by_key(respondent, idempotency_key))
+
+
+@dataclass
+class _Step:
+    """One checked page (or a whole response) ready to be written."""
+
+    respondent: Respondent
+    questions: list[Question]
+    flow: Flow
+    answers: dict[str, Any]
+    page: int
+    cleaned: dict[int, list[StoredValue]]
+
+    def store(self, response: Response, *, created: bool) -> Outcome:
+        if response.status == ResponseStatus.COMPLETE:
+            return _replay(self.respondent, response)
         if not created:
-            return _replay(respondent, response)
-        _write(response, cleaned)
-        _complete(response, questions, flow, answers, respondent)
-    return Outcome(response=response, next_page=None)
+            page_ids = [q.pk for q in self.questions if q.page == self.page]
+            Answer.objects.filter(response=response, question_id__in=page_ids).delete()
+        _write(response, self.cleaned)
+        response.last_page = max(response.last_page, self.page)
+        customer = self.respondent.customer
+        next_page = self.flow.next_page(self.questions, self.page, self.answers, customer)
+        if next_page is None:
+            self._complete(response)
+        else:
+            response.save(update_fields=["last_page", "updated_at"])
+            if created:
+                _mark_invitation(self.respondent.invitation, InvitationStatus.STARTED)
+        return Outcome(response=response, next_page=next_page)
+
+    def _complete(self, response: Response) -> None:
+        """Drops answers the final path hides, links the respondent, writes the timeline."""
+        customer, questions = self.respondent.customer, self.questions
+        path = set(self.flow.path(questions, self.answers, customer))
+        shown = {
+            q.pk
+            for q in questions
+            if q.page in path and self.flow.visible([q], q.page, self.answers, customer)
+        }
+        if any(q.key in self.answers and q.pk not in shown for q in questions):
+            response.answers.exclude(question_id__in=shown).delete()
+        response.status = ResponseStatus.COMPLETE
+        response.completed_at = timezone.now()
+        known = response.customer_id is not None
+        if not known and any(identify.identifies(q) for q in questions):
+            response.customer, known = identify.respondent_from_answers(response)
+        response.save(
+            update_fields=["status", "completed_at", "customer", "last_page", "updated_at"]
+        )
+        if known and any(identify.records_consent(q) for q in questions):
+            identify.record_consents(response)
+        _mark_invitation(self.respondent.invitation, InvitationStatus.COMPLETED)
+        record_response_on_timeline(response)
 
 
 def _find(respondent: Respondent, idempotency_key: str) -> Response | None:
@@ -236,24 +293,26 @@ def _replay(respondent: Respondent, response: Response) -> Outcome:
     return Outcome(response=response, next_page=None, replayed=True)
 
 
-def _lock_or_create(
-    respondent: Respondent, idempotency_key: str, started_at: datetime | None = None
-) -> tuple[Response, bool]:
-    """The response row, locked; created if new. Concurrent twins wait here, then find it."""
+def _key_for(respondent: Respondent, idempotency_key: str) -> str:
     if respondent.invitation is not None:
-        idempotency_key = f"invitation-{respondent.invitation.pk}"
-    try:
-        with transaction.atomic():
-            return _create(respondent, idempotency_key, started_at), True
-    except IntegrityError:
-        pass
-    response = Response.objects.select_for_update().get(idempotency_key=idempotency_key)
+        return f"invitation-{respondent.invitation.pk}"
+    return idempotency_key
+
+
+def _locked(pk: int) -> Response:
+    return Response.objects.select_for_update().get(pk=pk)
+
+
+def _locked_by_key(respondent: Respondent, idempotency_key: str) -> Response:
+    """The stored twin of this submission, locked; refused if the key is another survey's."""
+    key = _key_for(respondent, idempotency_key)
+    response = Response.objects.select_for_update().get(idempotency_key=key)
     if response.survey_id != respondent.survey.pk:
         raise SubmissionRefused("key_reused")
-    return response, False
+    return response
 
 
-def _create(respondent: Respondent, key: str, started_at: datetime | None) -> Response:
+def _create(respondent: Respondent, key: str, started_at: datetime | None = None) -> Response:
     code = respondent.channel_code or COLLECTOR_CHANNELS[Collector(respondent.collector)]
     return Response.objects.create(
         survey=respondent.survey,
@@ -262,10 +321,10 @@ def _create(respondent: Respondent, key: str, started_at: datetime | None) -> Re
         customer=respondent.customer,
         unit=respondent.unit,
         touchpoint=respondent.touchpoint,
-        channel=Channel.objects.get(code=code),
+        channel_id=channel_id(code),
         collector=respondent.collector,
         language=respondent.language,
-        idempotency_key=key,
+        idempotency_key=_key_for(respondent, key),
         entered_by_id=respondent.entered_by_id,
         started_at=started_at or timezone.now(),
     )
@@ -285,33 +344,6 @@ def _write(response: Response, cleaned: Mapping[int, list[StoredValue]]) -> None
         for question_id, values in cleaned.items()
         for value in values
     )
-
-
-def _complete(
-    response: Response,
-    questions: list[Question],
-    flow: Flow,
-    answers: dict[str, Any],
-    respondent: Respondent,
-) -> None:
-    """Drops answers the final path hides, links the respondent, writes the timeline row."""
-    path = set(flow.path(questions, answers, respondent.customer))
-    shown = {
-        q.pk
-        for q in questions
-        if q.page in path and flow.visible([q], q.page, answers, respondent.customer)
-    }
-    response.answers.exclude(question_id__in=shown).delete()
-    response.status = ResponseStatus.COMPLETE
-    response.completed_at = timezone.now()
-    known = response.customer_id is not None
-    if not known:
-        response.customer, known = identify.respondent_from_answers(response)
-    response.save(update_fields=["status", "completed_at", "customer", "updated_at"])
-    if known:
-        identify.record_consents(response)
-    _mark_invitation(respondent.invitation, InvitationStatus.COMPLETED)
-    record_response_on_timeline(response)
 
 
 # Invitation statuses only move forward; a late "opened" never hides "completed".

@@ -1,7 +1,5 @@
 """Staff pages under /surveys/. Respondent pages (no sign-in) are in public_urls.py."""
 
-from django.urls import path
-
 from vinculo.surveys.views import builder, distribution, entry, kiosk, qr, responses
 
 app_name = "surveys"

@@ -184,3 +184,27 @@ def test_unknown_question_keys_are_refused_by_name(org):
 
     assert caught.value.errors == [AnswerError("edad", "unknown_question")]
     assert Response.objects.count() == 0
+
+
+THREE_PAGES = {
+    "title": {"es": "Tres"},
+    "questions": [
+        {"key": "uno", "kind": "yes_no", "page": 1, "required": True, "text": {"es": "¿Uno?"}},
+        {"key": "dos", "kind": "yes_no", "page": 2, "required": True, "text": {"es": "¿Dos?"}},
+        {"key": "tres", "kind": "yes_no", "page": 3, "text": {"es": "¿Tres?"}},
+    ],
+}
+
+
+def test_pages_cannot_be_skipped_but_answered_ones_can_be_revisited(org):
+    survey = published_survey(unit=org.bilbao, definition=THREE_PAGES, languages=["es"])
+    who = respondent(survey, org.bilbao)
+    answer_page(respondent=who, idempotency_key="k", page=1, raw={"uno": "yes"})
+
+    with pytest.raises(SubmissionRefused) as caught:
+        answer_page(respondent=who, idempotency_key="k", page=3, raw={"tres": "no"})
+    again = answer_page(respondent=who, idempotency_key="k", page=1, raw={"uno": "no"})
+
+    assert caught.value.code == "wrong_page"
+    assert again.next_page == 2
+    assert list(Answer.objects.values_list("question__key", "number")) == [("uno", 0)]

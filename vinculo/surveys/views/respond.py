@@ -1,5 +1,0 @@
-"""(being built)"""
-
-from django.urls import URLPattern
-
-urlpatterns: list[URLPattern] = []
