@@ -205,7 +205,18 @@ SMS_FROM = env_str("SMS_FROM", "")
 SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
 SMS_STATUS_CALLBACK_URL = env_str("SMS_STATUS_CALLBACK_URL", "")
 
+# Survey invitations (vinculo.surveys.sending): links in messages are absolute, built on
+# SITE_URL (the address customers reach this site at, no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SURVEY_SEND_MAX_ATTEMPTS = env_int("SURVEY_SEND_MAX_ATTEMPTS", 4)  # tries before "failed"
+SURVEY_SEND_BACKOFF_SECONDS = env_int("SURVEY_SEND_BACKOFF_SECONDS", 60)  # doubles per try
+SURVEY_SEND_BACKOFF_MAX_SECONDS = env_int("SURVEY_SEND_BACKOFF_MAX_SECONDS", 3600)
+# An invitation still "sending" after this long lost its worker: marked failed, not resent.
+SURVEY_STALE_SENDING_MINUTES = env_int("SURVEY_STALE_SENDING_MINUTES", 15)
+SURVEY_SCHEDULER_SECONDS = env_int("SURVEY_SCHEDULER_SECONDS", 30)  # run_scheduler's period
+
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10)  # failed attempts per IP per 15 minutes
+SURVEY_SUBMIT_RATE_LIMIT = env_int("SURVEY_SUBMIT_RATE_LIMIT", 120)  # pages per IP a minute; 0: off
 API_KEY_HEADER = "HTTP_AUTHORIZATION"
 
 LOGGING = {
