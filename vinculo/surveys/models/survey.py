@@ -59,7 +59,7 @@ class Survey(models.Model):
         verbose_name=_("published version"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_by = models.ForeignKey(
