@@ -9,11 +9,14 @@ able to attach their own phone to that person).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from vinculo.customers.models import Customer
 from vinculo.customers.services import IdentityConflict, create_customer, find_by_identities
 from vinculo.lib.locks import lock_identities
 from vinculo.surveys.choices import QuestionKind
-from vinculo.surveys.models import Answer, Question, Response
+from vinculo.surveys.models import Question
 
 IDENTITY_KINDS = {QuestionKind.EMAIL: "email", QuestionKind.PHONE: "phone"}
 
@@ -27,14 +30,18 @@ def records_consent(question: Question) -> bool:
     return question.kind == QuestionKind.CONSENT and bool(question.settings.get("channel"))
 
 
-def respondent_from_answers(response: Response) -> tuple[Customer | None, bool]:
-    """The customer the answers identify, and whether this response created them."""
+def respondent_from_answers(
+    questions: Iterable[Question], answers: Mapping[str, Any], *, unit_id: int, language: str
+) -> tuple[Customer | None, bool]:
+    """The customer the answers identify, and whether they are known (found or created).
+
+    ``answers`` maps question keys to values as logic compares them (normalised e-mail and
+    phone texts). Nobody identified: ``(None, False)``.
+    """
     identities = {
-        IDENTITY_KINDS[QuestionKind(a.question.kind)]: a.text
-        for a in Answer.objects.filter(
-            response=response, question__kind__in=list(IDENTITY_KINDS)
-        ).select_related("question")
-        if a.text and a.question.settings.get("identifies")
+        IDENTITY_KINDS[QuestionKind(q.kind)]: answers[q.key]
+        for q in questions
+        if identifies(q) and answers.get(q.key)
     }
     if not identities:
         return None, False
@@ -49,31 +56,24 @@ def respondent_from_answers(response: Response) -> tuple[Customer | None, bool]:
         if owner is not None:
             return owner, False
     customer = create_customer(
-        identities=identities,
-        source="surveys",
-        home_unit_id=response.unit_id,
-        language=response.language,
+        identities=identities, source="surveys", home_unit_id=unit_id, language=language
     )
     return customer, True
 
 
-def record_consents(response: Response) -> None:
+def record_consents(
+    customer_id: int, questions: Iterable[Question], answers: Mapping[str, Any]
+) -> None:
     """A ticked consent question with a ``channel`` records that consent on the customer.
 
     Only for a respondent we know (invited, entered by staff) or created by this response:
     a self-reported e-mail must not change the consents of the customer who owns it.
     """
-    if response.customer_id is None:
-        return
     given = {
-        a.question.settings["channel"]: bool(a.number)
-        for a in Answer.objects.filter(
-            response=response, question__kind=QuestionKind.CONSENT
-        ).select_related("question")
-        if a.question.settings.get("channel")
+        q.settings["channel"]: True for q in questions if records_consent(q) and answers.get(q.key)
     }
     if not given:
         return
-    customer = Customer.objects.select_for_update().get(pk=response.customer_id)
+    customer = Customer.objects.select_for_update().get(pk=customer_id)
     customer.consents = {**customer.consents, **given}
     customer.save(update_fields=["consents", "updated_at"])

@@ -176,14 +176,14 @@ def answer_page(
     try:
         with transaction.atomic():
             if existing is None:
-                return step.store(_create(respondent, idempotency_key), created=True)
-            return step.store(_locked(existing.pk), created=False)
+                return step.store_new(idempotency_key)
+            return step.store_into(_locked(existing.pk))
     except IntegrityError:
         if existing is not None:
             raise
     # A twin (double click, retry) stored this response first: continue from what it stored.
     with transaction.atomic():
-        return step.store(_locked_by_key(respondent, idempotency_key), created=False)
+        return step.store_into(_locked_by_key(respondent, idempotency_key))
 
 
 def submit_all(
@@ -215,8 +215,7 @@ def submit_all(
     step = _Step(respondent, questions, flow, answers, last, cleaned)
     try:
         with transaction.atomic():
-            response = _create(respondent, idempotency_key, started_at)
-            return step.store(response, created=True)
+            return step.store_new(idempotency_key, started_at)
     except IntegrityError:
         pass
     # Stored before (a retry, or the same invitation answered twice): never twice.
@@ -234,26 +233,59 @@ class _Step:
     page: int
     cleaned: dict[int, list[StoredValue]]
 
-    def store(self, response: Response, *, created: bool) -> Outcome:
+    @property
+    def next_page(self) -> int | None:
+        return self.flow.next_page(
+            self.questions, self.page, self.answers, self.respondent.customer
+        )
+
+    def store_new(self, key: str, started_at: datetime | None = None) -> Outcome:
+        """Inserts the response (already complete when this was its last page) and answers.
+
+        Everything a completion needs is known in memory, so a one-page response costs
+        two INSERTs: the busiest path (a public link, a kiosk, the widget) stays cheap.
+        """
+        next_page = self.next_page
+        customer, known = self.respondent.customer, self.respondent.customer is not None
+        if next_page is None and not known:
+            customer, known = identify.respondent_from_answers(
+                self.questions,
+                self.answers,
+                unit_id=self.respondent.unit.pk,
+                language=self.respondent.language,
+            )
+        response = _create(
+            self.respondent,
+            key,
+            started_at,
+            customer=customer,
+            last_page=self.page,
+            complete=next_page is None,
+        )
+        _write(response, self.cleaned)
+        if next_page is None:
+            self._after_completion(response, known)
+        else:
+            _mark_invitation(self.respondent.invitation, InvitationStatus.STARTED)
+        return Outcome(response=response, next_page=next_page)
+
+    def store_into(self, response: Response) -> Outcome:
+        """Replaces this page's answers in a response begun earlier (resume, back, twins)."""
         if response.status == ResponseStatus.COMPLETE:
             return _replay(self.respondent, response)
-        if not created:
-            page_ids = [q.pk for q in self.questions if q.page == self.page]
-            Answer.objects.filter(response=response, question_id__in=page_ids).delete()
+        page_ids = [q.pk for q in self.questions if q.page == self.page]
+        Answer.objects.filter(response=response, question_id__in=page_ids).delete()
         _write(response, self.cleaned)
         response.last_page = max(response.last_page, self.page)
-        customer = self.respondent.customer
-        next_page = self.flow.next_page(self.questions, self.page, self.answers, customer)
+        next_page = self.next_page
         if next_page is None:
             self._complete(response)
         else:
             response.save(update_fields=["last_page", "updated_at"])
-            if created:
-                _mark_invitation(self.respondent.invitation, InvitationStatus.STARTED)
         return Outcome(response=response, next_page=next_page)
 
     def _complete(self, response: Response) -> None:
-        """Drops answers the final path hides, links the respondent, writes the timeline."""
+        """Drops answers the final path hides, links the respondent, marks it complete."""
         customer, questions = self.respondent.customer, self.questions
         path = set(self.flow.path(questions, self.answers, customer))
         shown = {
@@ -266,13 +298,18 @@ class _Step:
         response.status = ResponseStatus.COMPLETE
         response.completed_at = timezone.now()
         known = response.customer_id is not None
-        if not known and any(identify.identifies(q) for q in questions):
-            response.customer, known = identify.respondent_from_answers(response)
+        if not known:
+            response.customer, known = identify.respondent_from_answers(
+                questions, self.answers, unit_id=response.unit_id, language=response.language
+            )
         response.save(
             update_fields=["status", "completed_at", "customer", "last_page", "updated_at"]
         )
-        if known and any(identify.records_consent(q) for q in questions):
-            identify.record_consents(response)
+        self._after_completion(response, known)
+
+    def _after_completion(self, response: Response, known: bool) -> None:
+        if known and response.customer_id is not None:
+            identify.record_consents(response.customer_id, self.questions, self.answers)
         _mark_invitation(self.respondent.invitation, InvitationStatus.COMPLETED)
         record_response_on_timeline(response)
 
@@ -312,21 +349,33 @@ def _locked_by_key(respondent: Respondent, idempotency_key: str) -> Response:
     return response
 
 
-def _create(respondent: Respondent, key: str, started_at: datetime | None = None) -> Response:
+def _create(
+    respondent: Respondent,
+    key: str,
+    started_at: datetime | None,
+    *,
+    customer: Customer | None,
+    last_page: int,
+    complete: bool,
+) -> Response:
     code = respondent.channel_code or COLLECTOR_CHANNELS[Collector(respondent.collector)]
+    now = timezone.now()
     return Response.objects.create(
         survey=respondent.survey,
         version=respondent.version,
         invitation=respondent.invitation,
-        customer=respondent.customer,
+        customer=customer,
         unit=respondent.unit,
         touchpoint=respondent.touchpoint,
         channel_id=channel_id(code),
         collector=respondent.collector,
         language=respondent.language,
+        status=ResponseStatus.COMPLETE if complete else ResponseStatus.PARTIAL,
         idempotency_key=_key_for(respondent, key),
+        last_page=last_page,
         entered_by_id=respondent.entered_by_id,
-        started_at=started_at or timezone.now(),
+        started_at=started_at or now,
+        completed_at=now if complete else None,
     )
 
 
