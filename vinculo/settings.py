@@ -219,6 +219,8 @@ SURVEY_STALE_SENDING_MINUTES = env_int("SURVEY_STALE_SENDING_MINUTES", 15)
 SURVEY_SCHEDULER_SECONDS = env_int("SURVEY_SCHEDULER_SECONDS", 30)  # run_scheduler's period
 
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10)  # failed attempts per IP per 15 minutes
+# Seconds a process reuses a public link's survey before reading it again (0: always read).
+SURVEY_CACHE_SECONDS = 0 if TESTING else env_int("SURVEY_CACHE_SECONDS", 5)
 SURVEY_SUBMIT_RATE_LIMIT = env_int("SURVEY_SUBMIT_RATE_LIMIT", 120)  # pages per IP a minute; 0: off
 API_KEY_HEADER = "HTTP_AUTHORIZATION"
 

@@ -8,14 +8,18 @@ is why ``clear`` runs after every migrate/flush (see apps.py).
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
+from django.conf import settings
+
 from vinculo.journeys.models import Channel
-from vinculo.surveys.models import Question, SurveyVersion
+from vinculo.surveys.models import Question, Survey, SurveyVersion
 
 _PUBLISHED_QUESTIONS: dict[tuple[int, datetime], list[Question]] = {}
 _PUBLISHED_QUESTIONS_MAX = 512
 _CHANNEL_IDS: dict[str, int] = {}
+_SURVEYS: dict[str, tuple[float, Survey | None]] = {}
 
 
 def questions_of(version: SurveyVersion) -> list[Question]:
@@ -39,6 +43,30 @@ def channel_id(code: str) -> int:
     return _CHANNEL_IDS[code]
 
 
+def survey_by_slug(slug: str) -> Survey | None:
+    """The survey behind a public link, read at most every SURVEY_CACHE_SECONDS per process.
+
+    Public links are the busiest pages; a survey closed or republished is seen by every
+    process within those seconds (0 turns the cache off).
+    """
+    ttl = settings.SURVEY_CACHE_SECONDS
+    now = time.monotonic()
+    hit = _SURVEYS.get(slug)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    survey = (
+        Survey.objects.select_related("current_version", "unit", "touchpoint")
+        .filter(slug=slug)
+        .first()
+    )
+    if ttl > 0:
+        if len(_SURVEYS) >= 1024:
+            _SURVEYS.clear()
+        _SURVEYS[slug] = (now + ttl, survey)
+    return survey
+
+
 def clear(**_kwargs: object) -> None:
     _PUBLISHED_QUESTIONS.clear()
     _CHANNEL_IDS.clear()
+    _SURVEYS.clear()

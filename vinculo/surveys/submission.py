@@ -20,6 +20,7 @@ from django.utils import timezone
 from vinculo.accounts.models import Unit
 from vinculo.customers.models import Customer
 from vinculo.journeys.models import Touchpoint
+from vinculo.lib import fastinsert
 from vinculo.surveys import identify
 from vinculo.surveys.caches import channel_id, questions_of
 from vinculo.surveys.choices import Collector, InvitationStatus, QuestionKind, ResponseStatus
@@ -360,38 +361,53 @@ def _create(
 ) -> Response:
     code = respondent.channel_code or COLLECTOR_CHANNELS[Collector(respondent.collector)]
     now = timezone.now()
-    return Response.objects.create(
-        survey=respondent.survey,
-        version=respondent.version,
-        invitation=respondent.invitation,
-        customer=customer,
-        unit=respondent.unit,
-        touchpoint=respondent.touchpoint,
-        channel_id=channel_id(code),
-        collector=respondent.collector,
-        language=respondent.language,
-        status=ResponseStatus.COMPLETE if complete else ResponseStatus.PARTIAL,
-        idempotency_key=_key_for(respondent, key),
-        last_page=last_page,
-        entered_by_id=respondent.entered_by_id,
-        started_at=started_at or now,
-        completed_at=now if complete else None,
+    response = fastinsert.insert(
+        Response,
+        {
+            "survey_id": respondent.survey.pk,
+            "version_id": respondent.version.pk,
+            "invitation_id": respondent.invitation.pk if respondent.invitation else None,
+            "customer_id": customer.pk if customer else None,
+            "unit_id": respondent.unit.pk,
+            "touchpoint_id": respondent.touchpoint.pk if respondent.touchpoint else None,
+            "channel_id": channel_id(code),
+            "collector": respondent.collector,
+            "language": respondent.language,
+            "status": ResponseStatus.COMPLETE if complete else ResponseStatus.PARTIAL,
+            "idempotency_key": _key_for(respondent, key),
+            "last_page": last_page,
+            "entered_by_id": respondent.entered_by_id,
+            "started_at": started_at or now,
+            "completed_at": now if complete else None,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
+    # What the caller and the timeline read next, without a query each.
+    response.survey = respondent.survey
+    response.version = respondent.version
+    response.unit = respondent.unit
+    response.touchpoint = respondent.touchpoint
+    response.customer = customer
+    return response
 
 
 def _write(response: Response, cleaned: Mapping[int, list[StoredValue]]) -> None:
-    Answer.objects.bulk_create(
-        Answer(
-            response=response,
-            question_id=question_id,
-            row=value.row,
-            number=value.number,
-            text=value.text,
-            choices=value.choices,
-            date=value.date,
-        )
-        for question_id, values in cleaned.items()
-        for value in values
+    fastinsert.insert_many(
+        Answer,
+        [
+            {
+                "response_id": response.pk,
+                "question_id": question_id,
+                "row": value.row,
+                "number": value.number,
+                "text": value.text,
+                "choices": value.choices,
+                "date": value.date,
+            }
+            for question_id, values in cleaned.items()
+            for value in values
+        ],
     )
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from vinculo.accounts.permissions import Perm
-from vinculo.surveys import respondents
+from vinculo.surveys import caches, respondents
 from vinculo.surveys.choices import Collector, ResponseStatus, SurveyStatus
 from vinculo.surveys.models import Response, Survey, SurveyVersion
 from vinculo.surveys.services import draft_of
@@ -52,11 +52,7 @@ def survey_page(request: HttpRequest, slug: str) -> HttpResponse:
     ``?preview=1`` shows a staff member who manages surveys the draft, storing nothing.
     """
     browser = getattr(request, "LANGUAGE_CODE", "") or settings.LANGUAGE_CODE
-    survey = (
-        Survey.objects.select_related("current_version", "unit", "touchpoint")
-        .filter(slug=slug)
-        .first()
-    )
+    survey = caches.survey_by_slug(slug)
     if survey is None:
         return show_refusal(request, "not_found", browser)
     wanted = request.POST.get("_lang") or request.GET.get("lang")

@@ -1,0 +1,27 @@
+"""The public link's survey cache: fresh enough, and forgotten after a flush."""
+
+from vinculo.surveys import caches
+from vinculo.surveys.models import Survey
+from vinculo.surveys.testing import published_survey
+
+
+def test_a_closed_survey_is_seen_once_the_cache_time_has_passed(org, settings):
+    settings.SURVEY_CACHE_SECONDS = 60
+    published_survey(unit=org.bilbao, slug="cacheada")
+    assert caches.survey_by_slug("cacheada").status == "live"
+    Survey.objects.filter(slug="cacheada").update(status="closed")
+
+    cached = caches.survey_by_slug("cacheada")
+    caches.clear()  # what the passing of SURVEY_CACHE_SECONDS (or a migrate/flush) does
+
+    assert cached.status == "live"
+    assert caches.survey_by_slug("cacheada").status == "closed"
+
+
+def test_with_no_cache_time_every_call_reads_the_database(org, settings):
+    settings.SURVEY_CACHE_SECONDS = 0
+    published_survey(unit=org.bilbao, slug="fresca")
+    caches.survey_by_slug("fresca")
+    Survey.objects.filter(slug="fresca").update(status="closed")
+
+    assert caches.survey_by_slug("fresca").status == "closed"
