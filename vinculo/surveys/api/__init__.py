@@ -7,9 +7,10 @@ distribution.py (campaigns, trigger rules, invitations, delivery reports) and pu
 
 from ninja import Router
 
-from vinculo.surveys.api import builder, distribution, public, responses
+from vinculo.surveys.api import builder, distribution, public, responses, submit
 
 router = Router(tags=["surveys"])
+router.add_router("", submit.router)  # first: "/widget-identity" is no "/{survey_id}"
 router.add_router("", builder.router)
 router.add_router("", responses.router)
 router.add_router("", distribution.router)
