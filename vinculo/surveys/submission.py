@@ -193,8 +193,13 @@ def submit_all(
     idempotency_key: str,
     raw: Mapping[str, Any],
     started_at: datetime | None = None,
+    completed_at: datetime | None = None,
 ) -> Outcome:
-    """Stores a whole response at once, or nothing. A replay returns the stored response."""
+    """Stores a whole response at once, or nothing. A replay returns the stored response.
+
+    ``started_at``/``completed_at`` let other systems (an IVR, a CRM) report when the
+    interview happened; by default, now.
+    """
     _check_open(respondent)
     questions = questions_of(respondent.version)
     flow = flow_for(questions, respondent.version.skip_rules)
@@ -216,7 +221,7 @@ def submit_all(
     step = _Step(respondent, questions, flow, answers, last, cleaned)
     try:
         with transaction.atomic():
-            return step.store_new(idempotency_key, started_at)
+            return step.store_new(idempotency_key, started_at, completed_at)
     except IntegrityError:
         pass
     # Stored before (a retry, or the same invitation answered twice): never twice.
@@ -240,7 +245,12 @@ class _Step:
             self.questions, self.page, self.answers, self.respondent.customer
         )
 
-    def store_new(self, key: str, started_at: datetime | None = None) -> Outcome:
+    def store_new(
+        self,
+        key: str,
+        started_at: datetime | None = None,
+        completed_at: datetime | None = None,
+    ) -> Outcome:
         """Inserts the response (already complete when this was its last page) and answers.
 
         Everything a completion needs is known in memory, so a one-page response costs
@@ -262,6 +272,7 @@ class _Step:
             customer=customer,
             last_page=self.page,
             complete=next_page is None,
+            completed_at=completed_at,
         )
         _write(response, self.cleaned)
         if next_page is None:
@@ -358,6 +369,7 @@ def _create(
     customer: Customer | None,
     last_page: int,
     complete: bool,
+    completed_at: datetime | None = None,
 ) -> Response:
     code = respondent.channel_code or COLLECTOR_CHANNELS[Collector(respondent.collector)]
     now = timezone.now()
@@ -377,8 +389,8 @@ def _create(
             "idempotency_key": _key_for(respondent, key),
             "last_page": last_page,
             "entered_by_id": respondent.entered_by_id,
-            "started_at": started_at or now,
-            "completed_at": now if complete else None,
+            "started_at": started_at or completed_at or now,
+            "completed_at": (completed_at or now) if complete else None,
             "created_at": now,
             "updated_at": now,
         },

@@ -25,10 +25,7 @@ from vinculo.accounts.actors import Actor
 from vinculo.customers.models import Customer
 from vinculo.customers.queries import resolve_merged
 from vinculo.customers.services import find_by_identities, upsert_customer_as
-from vinculo.journeys.models import Interaction
 from vinculo.lib.locks import lock_identities
-from vinculo.surveys.events import RESPONSE_KIND
-from vinculo.surveys.models import Response
 from vinculo.surveys.submission import Outcome, Respondent, submit_all
 
 IDENTITY_SALT = "vinculo.surveys.widget-identity"
@@ -133,26 +130,17 @@ def submit_as(
 
     The customer named by ``identities`` is resolved (or created) in the same transaction
     as the answers, so a refused submission leaves no prospect behind. ``completed_at``
-    (when the call or visit ended) replaces the time of storing on the response and its
-    timeline row.
+    (when the call or visit ended) is the response's time and its timeline row's.
     """
     if identities:
         customer, _created = resolve_customer_as(
             actor=actor, identities=identities, home_unit_id=respondent.unit.pk
         )
         respondent = replace(respondent, customer=customer)
-    outcome = submit_all(
-        respondent=respondent, idempotency_key=idempotency_key, raw=raw, started_at=started_at
+    return submit_all(
+        respondent=respondent,
+        idempotency_key=idempotency_key,
+        raw=raw,
+        started_at=started_at,
+        completed_at=completed_at,
     )
-    if completed_at is not None and not outcome.replayed:
-        _backdate(outcome.response, completed_at)
-    return outcome
-
-
-def _backdate(response: Response, completed_at: dt.datetime) -> None:
-    # submission.submit_all stamps "now"; an IVR reports the end of the call instead.
-    Response.objects.filter(pk=response.pk).update(completed_at=completed_at)
-    Interaction.objects.filter(record_kind=RESPONSE_KIND, record_id=response.pk).update(
-        occurred_at=completed_at
-    )
-    response.completed_at = completed_at
