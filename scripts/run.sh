@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts Vínculo on this machine: migrates, collects static files, makes sure there is an
-# administrator and some demo data, then runs the background worker and the web server.
-# Ctrl-C, or either of them ending, stops both.
+# administrator and some demo data, then runs the background worker, the survey scheduler
+# (it enqueues periodic work: trigger rules, due invitations, reminders) and the web server.
+# Ctrl-C, or any of them ending, stops all three.
 #
 #   HOST and PORT choose the address (default 127.0.0.1:8000).
 set -euo pipefail
@@ -23,6 +24,7 @@ say "Loading demo data (only into an empty database)"
 "${MANAGE[@]}" demo_data --if-empty
 
 WORKER_PID=""
+SCHEDULER_PID=""
 SERVER_PID=""
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 stop_all() {
@@ -30,6 +32,11 @@ stop_all() {
     if alive "$SERVER_PID"; then
         kill -TERM "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    if alive "$SCHEDULER_PID"; then
+        # It only sleeps between ticks: stopping it at once loses nothing.
+        kill -TERM "$SCHEDULER_PID" 2>/dev/null || true
+        wait "$SCHEDULER_PID" 2>/dev/null || true
     fi
     if alive "$WORKER_PID"; then
         say "Stopping the background worker"
@@ -53,8 +60,12 @@ say "Starting the background worker"
 "${MANAGE[@]}" db_worker &
 WORKER_PID=$!
 
+say "Starting the survey scheduler"
+"${MANAGE[@]}" run_scheduler &
+SCHEDULER_PID=$!
+
 # In the background and waited for, so that a signal to this script runs the trap at once
-# and stops both processes, whichever of them ends first.
+# and stops them all, whichever of them ends first.
 "${MANAGE[@]}" runserver "$HOST:$PORT" --noreload &
 SERVER_PID=$!
 
@@ -70,8 +81,8 @@ cat <<MSG
   Sign in as 'admin' with the password printed above when the account was created
   (it is shown only once), or as one of the demo people listed above.
   Forgot it?  .venv/bin/python manage.py changepassword admin
-  Press Ctrl-C to stop the server and the worker.
+  Press Ctrl-C to stop the server, the worker and the scheduler.
 
 MSG
 
-wait -n "$SERVER_PID" "$WORKER_PID"
+wait -n "$SERVER_PID" "$WORKER_PID" "$SCHEDULER_PID"

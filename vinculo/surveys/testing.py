@@ -11,7 +11,7 @@ from typing import Any
 from vinculo.accounts.actors import SYSTEM
 from vinculo.accounts.models import Unit
 from vinculo.surveys.definition import SurveyDefinition
-from vinculo.surveys.models import Survey
+from vinculo.surveys.models import Survey, SurveyVersion
 from vinculo.surveys.services import create_survey, publish, save_draft
 
 NPS_CSAT_TEXT: dict[str, Any] = {
@@ -55,6 +55,12 @@ NPS_CSAT_TEXT: dict[str, Any] = {
         },
     ],
 }
+
+
+def live_version(survey: Survey) -> SurveyVersion:
+    """The survey's published version (tests build surveys that have one)."""
+    assert survey.current_version is not None, "the survey was never published"
+    return survey.current_version
 
 
 def published_survey(

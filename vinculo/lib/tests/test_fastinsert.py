@@ -6,12 +6,12 @@ from vinculo.journeys.models import Channel
 from vinculo.lib import fastinsert
 from vinculo.surveys.choices import Collector
 from vinculo.surveys.models import Answer, Response
-from vinculo.surveys.testing import published_survey
+from vinculo.surveys.testing import live_version, published_survey
 
 
 def test_insert_and_insert_many_store_typed_values_defaults_and_timestamps(org):
     survey = published_survey(unit=org.bilbao)
-    version = survey.current_version
+    version = live_version(survey)
     started = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
 
     response = fastinsert.insert(

@@ -17,12 +17,12 @@ from vinculo.surveys.services import (
     save_draft,
 )
 from vinculo.surveys.submission import Respondent, submit_all
-from vinculo.surveys.testing import NPS_CSAT_TEXT, published_survey
+from vinculo.surveys.testing import NPS_CSAT_TEXT, live_version, published_survey
 
 
 def test_editing_a_live_survey_publishes_a_new_version_and_keeps_old_answers(org):
     survey = published_survey(unit=org.bilbao)
-    v1 = survey.current_version
+    v1 = live_version(survey)
     submit_all(
         respondent=Respondent(
             survey=survey, version=v1, unit=org.bilbao, collector=Collector.LINK, language="es"
@@ -54,7 +54,7 @@ def test_a_new_draft_starts_as_a_copy_of_the_published_version(org):
     draft = draft_of(survey)
 
     assert draft.number == 2 and draft.is_draft
-    assert definition_of(draft) == definition_of(survey.current_version)
+    assert definition_of(draft) == definition_of(live_version(survey))
     assert draft_of(survey).pk == draft.pk  # one draft at a time
 
 

@@ -14,14 +14,14 @@ from vinculo.surveys.submission import (
     answer_page,
     submit_all,
 )
-from vinculo.surveys.testing import published_survey
+from vinculo.surveys.testing import live_version, published_survey
 from vinculo.test import make_customer
 
 
 def respondent(survey, unit, **fields):
     return Respondent(
         survey=survey,
-        version=survey.current_version,
+        version=live_version(survey),
         unit=unit,
         collector=fields.pop("collector", Collector.LINK),
         language="es",
@@ -139,6 +139,7 @@ def test_an_unknown_email_creates_a_prospect_with_the_consent_given(org):
         raw={"nps": 9, "correo": "nuevo@example.com", "permiso": "on"},
     )
 
+    assert outcome.response.customer_id is not None
     customer = Customer.objects.get(pk=outcome.response.customer_id)
     assert customer.identities.get().value == "nuevo@example.com"
     assert customer.home_unit_id == org.bilbao.pk

@@ -1,5 +1,429 @@
-"""(being built)"""
+"""Distribution pages (Perm.MANAGE_SURVEYS): a survey's campaigns, a campaign's invitations,
+trigger rules and the contact policy; plus the SMS delivery-report endpoint providers call.
 
-from django.urls import URLPattern
+Invitation lists name customers, so a unit-limited person sees only the invitations landing
+in their units; campaigns and rules themselves are company material, like surveys.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vinculo.accounts.actors import Actor
+from vinculo.accounts.decorators import require_perm
+from vinculo.accounts.models import Unit
+from vinculo.accounts.permissions import Perm
+from vinculo.customers.choices import LifecycleStage, ValueTier
+from vinculo.journeys.models import Channel, InteractionType, Touchpoint
+from vinculo.messaging import sms
+from vinculo.surveys import invitations as campaigns
+from vinculo.surveys.choices import DistributionStatus, InvitationStatus, InviteChannel
+from vinculo.surveys.models import ContactPolicy, Distribution, TriggerRule
+from vinculo.surveys.queries import visible_surveys
+from vinculo.surveys.sending import record_delivery_report
+from vinculo.surveys.triggers import create_trigger_rule, update_trigger_rule
+
+PAGE_SIZE = 50
+
+
+def _units(actor: Actor) -> Any:
+    units = Unit.objects.order_by("path")
+    return units if actor.unit_ids is None else units.filter(pk__in=actor.unit_ids)
+
+
+def _blank(choices: Any) -> list[tuple[str, Any]]:
+    return [("", "—"), *choices]
+
+
+class CampaignForm(forms.Form):
+    """A campaign: its audience (filters on customers, or a list of ids) and its sending."""
+
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Send by"), choices=InviteChannel.choices, widget=forms.RadioSelect
+    )
+    audience_unit = forms.ModelChoiceField(
+        Unit.objects.none(), required=False, label=gettext_lazy("Customers of (and below)")
+    )
+    segment = forms.CharField(label=gettext_lazy("Segment"), max_length=60, required=False)
+    lifecycle_stage = forms.ChoiceField(
+        label=gettext_lazy("Lifecycle stage"),
+        choices=_blank(LifecycleStage.choices),
+        required=False,
+    )
+    value_tier = forms.ChoiceField(
+        label=gettext_lazy("Value tier"), choices=_blank(ValueTier.choices), required=False
+    )
+    plan = forms.CharField(label=gettext_lazy("Plan"), max_length=80, required=False)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"), choices=_blank(settings.LANGUAGES), required=False
+    )
+    customer_ids = forms.CharField(
+        label=gettext_lazy("Or exactly these customers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Customer numbers (ids), separated by commas or lines."),
+    )
+    unit = forms.ModelChoiceField(
+        Unit.objects.none(),
+        required=False,
+        label=gettext_lazy("Answers land on"),
+        help_text=gettext_lazy("Empty: each customer's home unit."),
+    )
+    touchpoint = forms.ModelChoiceField(
+        Touchpoint.objects.all(), required=False, label=gettext_lazy("Touchpoint")
+    )
+    send_at = forms.DateTimeField(
+        label=gettext_lazy("Send at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=gettext_lazy("Empty: as soon as you send it."),
+    )
+    reminder_after_days = forms.IntegerField(
+        label=gettext_lazy("Remind after (days)"), min_value=1, max_value=60, required=False
+    )
+    expires_after_days = forms.IntegerField(
+        label=gettext_lazy("Link valid for (days)"), min_value=1, max_value=365, initial=30
+    )
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["audience_unit"].queryset = self.fields["unit"].queryset = _units(actor)  # type: ignore[attr-defined]
+
+    def clean_customer_ids(self) -> list[int] | None:
+        raw = self.cleaned_data["customer_ids"].replace(",", " ").split()
+        bad = [item for item in raw if not item.lstrip("#").isdigit()]
+        if bad:
+            raise forms.ValidationError(
+                _("Not a customer number: %(value)s"), params={"value": bad[0]}
+            )
+        return [int(item.lstrip("#")) for item in raw] or None
+
+    def audience(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        audience: dict[str, Any] = {
+            key: data[key] for key in campaigns.PROFILE_FILTERS if data.get(key)
+        }
+        if data.get("audience_unit"):
+            audience["unit"] = data["audience_unit"].pk
+        if data.get("customer_ids"):
+            audience["customer_ids"] = data["customer_ids"]
+        return audience
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        keep = ("name", "channel", "unit", "touchpoint", "send_at", "reminder_after_days")
+        return {
+            **{key: data[key] for key in keep},
+            "audience": self.audience(),
+            "expires_after_days": data["expires_after_days"],
+        }
+
+    @classmethod
+    def initial_of(cls, distribution: Distribution) -> dict[str, Any]:
+        audience = distribution.audience
+        return {
+            **{f: getattr(distribution, f) for f in campaigns.EDITABLE if f != "audience"},
+            **{key: audience.get(key, "") for key in campaigns.PROFILE_FILTERS},
+            "audience_unit": audience.get("unit"),
+            "customer_ids": ", ".join(str(pk) for pk in audience.get("customer_ids", [])),
+        }
+
+
+class TriggerForm(forms.ModelForm[TriggerRule]):
+    class Meta:
+        model = TriggerRule
+        fields = [
+            "name",
+            "interaction_type",
+            "interaction_channel",
+            "channel",
+            "delay_hours",
+            "max_age_hours",
+            "reminder_after_days",
+            "expires_after_days",
+        ]
+
+
+class PolicyForm(forms.Form):
+    fatigue_days = forms.IntegerField(
+        label=ContactPolicy._meta.get_field("fatigue_days").verbose_name,
+        help_text=ContactPolicy._meta.get_field("fatigue_days").help_text,
+        min_value=0,
+        max_value=365,
+    )
+
+
+def _refused(request: HttpRequest, error: campaigns.DistributionRefused) -> None:
+    messages.error(request, str(campaigns.REFUSALS.get(error.code, error.code)))
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm(Perm.MANAGE_SURVEYS)
+def survey_distribution(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """A survey's campaigns with their counts, the form for a new one, its trigger rules."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    survey = get_object_or_404(visible_surveys(actor), pk=survey_id)
+    form = CampaignForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = campaigns.create_distribution(
+                actor=actor, survey=survey, **form.service_fields()
+            )
+        except campaigns.DistributionRefused as error:
+            _refused(request, error)
+        else:
+            return redirect("surveys:distribution_detail", distribution_id=campaign.pk)
+    distributions = list(survey.distributions.all())
+    counts = campaigns.counts_by_distribution(distributions)
+    context = {
+        "survey": survey,
+        "form": form,
+        "rows": [(d, campaigns.summarise(counts[d.pk])) for d in distributions],
+        "rules": survey.triggers.select_related("interaction_type", "interaction_channel"),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "surveys/distribution/survey.html", context, status=status)
+
+
+@require_perm(Perm.MANAGE_SURVEYS)
+def audience_count(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The live count of the audience the campaign form describes (HTMX)."""
+    form = CampaignForm(request.GET, actor=request.actor)  # type: ignore[attr-defined]
+    form.is_valid()  # the count only needs the audience fields
+    count = None
+    if not any(f in form.errors for f in ("audience_unit", "customer_ids")):
+        count = campaigns.audience_size(form.audience())
+    return render(request, "surveys/distribution/_audience_count.html", {"count": count})
+
+
+@require_perm(Perm.MANAGE_SURVEYS)
+def distribution_detail(request: HttpRequest, distribution_id: int) -> HttpResponse:
+    """One campaign: counts by status and its invitations, filterable by status."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    distribution = get_object_or_404(
+        Distribution.objects.select_related("survey", "unit", "touchpoint"), pk=distribution_id
+    )
+    status = request.GET.get("status", "")
+    status = status if status in InvitationStatus.values else ""
+    invitations = campaigns.distribution_invitations(distribution, status=status).filter(
+        campaigns.reachable(actor)
+    )
+    page = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = campaigns.status_counts(distribution.invitations.filter(campaigns.reachable(actor)))
+    context = {
+        "distribution": distribution,
+        "figures": [(code, label, counts[code]) for code, label in InvitationStatus.choices],
+        "failed": counts[InvitationStatus.FAILED],
+        "page": page,
+        "status": status,
+        "statuses": InvitationStatus.choices,
+        "audience_size": campaigns.audience_size(distribution.audience)
+        if distribution.status == DistributionStatus.DRAFT
+        else None,
+    }
+    partial = request.htmx  # type: ignore[attr-defined]
+    template = "_invitations.html" if partial else "detail.html"
+    return render(request, f"surveys/distribution/{template}", context)
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm(Perm.MANAGE_SURVEYS)
+def distribution_edit(request: HttpRequest, distribution_id: int) -> HttpResponse:
+    """Changes a draft campaign (a started one says so and stays as it is)."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    distribution = get_object_or_404(
+        Distribution.objects.select_related("survey"), pk=distribution_id
+    )
+    form = CampaignForm(
+        request.POST or None, actor=actor, initial=CampaignForm.initial_of(distribution)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaigns.update_distribution(
+                actor=actor, distribution=distribution, **form.service_fields()
+            )
+        except campaigns.DistributionRefused as error:
+            _refused(request, error)
+        else:
+            return redirect("surveys:distribution_detail", distribution_id=distribution.pk)
+    context = {"distribution": distribution, "survey": distribution.survey, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "surveys/distribution/edit.html", context, status=status)
+
+
+def _act(request: HttpRequest, distribution_id: int, act: Any, done: str) -> HttpResponse:
+    """Runs one campaign service on a POST, says how it went, goes back to the campaign."""
+    distribution = get_object_or_404(Distribution, pk=distribution_id)
+    try:
+        result = act(distribution)
+    except campaigns.DistributionRefused as error:
+        _refused(request, error)
+    else:
+        messages.success(request, done % {"count": result})
+    return redirect("surveys:distribution_detail", distribution_id=distribution_id)
+
+
+@require_POST
+@require_perm(Perm.MANAGE_SURVEYS)
+def distribution_send(request: HttpRequest, distribution_id: int) -> HttpResponse:
+    """Starts a draft campaign: now, or at its "send at" time."""
+    send = lambda d: campaigns.send_distribution(distribution=d)  # noqa: E731
+    return _act(request, distribution_id, send, _("The campaign has started."))
+
+
+@require_POST
+@require_perm(Perm.MANAGE_SURVEYS)
+def distribution_cancel(request: HttpRequest, distribution_id: int) -> HttpResponse:
+    """Stops a campaign: what was not sent yet never will be."""
+    cancel = lambda d: campaigns.cancel_distribution(distribution=d)  # noqa: E731
+    done = _("Campaign cancelled; invitations not sent: %(count)s.")
+    return _act(request, distribution_id, cancel, done)
+
+
+@require_POST
+@require_perm(Perm.MANAGE_SURVEYS)
+def distribution_retry(request: HttpRequest, distribution_id: int) -> HttpResponse:
+    """Queues again the invitations that failed for a passing reason."""
+    limit = settings.SURVEY_SEND_MAX_ATTEMPTS
+    retry = lambda d: campaigns.retry_failed(distribution=d, max_attempts=limit)  # noqa: E731
+    return _act(request, distribution_id, retry, _("Invitations queued again: %(count)s."))
+
+
+@require_POST
+@require_perm(Perm.MANAGE_SURVEYS)
+def distribution_delete(request: HttpRequest, distribution_id: int) -> HttpResponse:
+    """Deletes a draft campaign."""
+    distribution = get_object_or_404(Distribution, pk=distribution_id)
+    try:
+        campaigns.delete_distribution(distribution=distribution)
+    except campaigns.DistributionRefused as error:
+        _refused(request, error)
+        return redirect("surveys:distribution_detail", distribution_id=distribution_id)
+    return redirect("surveys:distribution", survey_id=distribution.survey_id)
+
+
+@require_perm(Perm.MANAGE_SURVEYS)
+def trigger_list(request: HttpRequest) -> HttpResponse:
+    """Every trigger rule, with its survey."""
+    rules = TriggerRule.objects.select_related("survey", "interaction_type", "interaction_channel")
+    return render(request, "surveys/distribution/triggers.html", {"rules": rules})
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm(Perm.MANAGE_SURVEYS)
+def trigger_form(
+    request: HttpRequest, survey_id: int | None = None, rule_id: int | None = None
+) -> HttpResponse:
+    """Creates a rule for a survey, or edits one."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    rule = get_object_or_404(TriggerRule, pk=rule_id) if rule_id else None
+    survey = rule.survey if rule else get_object_or_404(visible_surveys(actor), pk=survey_id)
+    form = TriggerForm(request.POST or None, instance=rule)
+    form.fields["interaction_type"].queryset = InteractionType.objects.order_by("name")  # type: ignore[attr-defined]
+    form.fields["interaction_channel"].queryset = Channel.objects.order_by("name")  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        if rule is None:
+            create_trigger_rule(survey=survey, **form.cleaned_data)
+        else:
+            update_trigger_rule(rule=rule, **form.cleaned_data)
+        return redirect("surveys:distribution", survey_id=survey.pk)
+    context = {"form": form, "rule": rule, "survey": survey}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "surveys/distribution/trigger_form.html", context, status=status)
+
+
+@require_POST
+@require_perm(Perm.MANAGE_SURVEYS)
+def trigger_toggle(request: HttpRequest, rule_id: int) -> HttpResponse:
+    """Pauses an active rule or activates a paused one (it then reacts from now on)."""
+    rule = get_object_or_404(TriggerRule, pk=rule_id)
+    update_trigger_rule(rule=rule, active=not rule.active)
+    return redirect("surveys:distribution", survey_id=rule.survey_id)
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm(Perm.MANAGE_SURVEYS)
+def contact_policy(request: HttpRequest) -> HttpResponse:
+    """How often one customer may be invited, across all surveys."""
+    form = PolicyForm(
+        request.POST or None, initial={"fatigue_days": campaigns.contact_policy().fatigue_days}
+    )
+    if request.method == "POST" and form.is_valid():
+        campaigns.set_contact_policy(fatigue_days=form.cleaned_data["fatigue_days"])
+        messages.success(request, _("Contact policy saved."))
+        return redirect("surveys:contact_policy")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "surveys/distribution/contact_policy.html", {"form": form}, status=status
+    )
+
+
+@csrf_exempt  # called by the SMS provider: the signature below is what authenticates it
+@require_POST
+def sms_status(request: HttpRequest, provider: str) -> HttpResponse:
+    """An SMS provider's delivery report: moves the invitation to delivered or failed."""
+    token = settings.SMS_TOKEN
+    if provider == "twilio":
+        url = settings.SMS_STATUS_CALLBACK_URL or request.build_absolute_uri()
+        signature = request.headers.get("X-Twilio-Signature", "")
+        valid = sms.valid_twilio_signature(url, request.POST, signature, token)
+        data: Any = request.POST
+    elif provider == "webhook":
+        signature = request.headers.get("X-Vinculo-Signature", "")
+        valid = sms.valid_webhook_signature(request.body, signature, token)
+        try:
+            data = json.loads(request.body) if valid else {}
+        except ValueError:
+            return HttpResponse("malformed JSON", status=400, content_type="text/plain")
+    else:
+        return HttpResponse(status=404)
+    if not valid:
+        return HttpResponseForbidden("bad signature", content_type="text/plain")
+    try:
+        report = sms.parse_status_callback(provider, data)
+    except sms.MalformedCallback as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain")
+    record_delivery_report(report=report)
+    return HttpResponse(status=204)
+
+
+urlpatterns = [
+    path("<int:survey_id>/distribution/", survey_distribution, name="distribution"),
+    path("<int:survey_id>/distribution/audience/", audience_count, name="audience_count"),
+    path("<int:survey_id>/triggers/new/", trigger_form, name="trigger_create"),
+    path("distributions/<int:distribution_id>/", distribution_detail, name="distribution_detail"),
+    path("distributions/<int:distribution_id>/edit/", distribution_edit, name="distribution_edit"),
+    path("distributions/<int:distribution_id>/send/", distribution_send, name="distribution_send"),
+    path(
+        "distributions/<int:distribution_id>/cancel/",
+        distribution_cancel,
+        name="distribution_cancel",
+    ),
+    path(
+        "distributions/<int:distribution_id>/retry/", distribution_retry, name="distribution_retry"
+    ),
+    path(
+        "distributions/<int:distribution_id>/delete/",
+        distribution_delete,
+        name="distribution_delete",
+    ),
+    path("triggers/", trigger_list, name="triggers"),
+    path("triggers/<int:rule_id>/", trigger_form, name="trigger_edit"),
+    path("triggers/<int:rule_id>/toggle/", trigger_toggle, name="trigger_toggle"),
+    path("contact-policy/", contact_policy, name="contact_policy"),
+    path("sms/status/<slug:provider>/", sms_status, name="sms_status"),
+]

@@ -1,5 +1,0 @@
-"""(being built)"""
-
-from ninja import Router
-
-router = Router()
