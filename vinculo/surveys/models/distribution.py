@@ -191,6 +191,12 @@ class Invitation(models.Model):
         indexes = [
             models.Index(fields=["status", "send_after"], name="invitation_due"),
             models.Index(fields=["customer", "sent_at"], name="invitation_customer_sent"),
+            # Delivery reports name the message by the provider's id.
+            models.Index(
+                fields=["provider_message_id"],
+                condition=~Q(provider_message_id=""),
+                name="invitation_provider_message",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
