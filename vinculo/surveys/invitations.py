@@ -13,12 +13,12 @@ Triggered invitations are created by ``triggers.py``, with the same field rules
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -379,69 +379,3 @@ def set_contact_policy(*, fatigue_days: int) -> ContactPolicy:
     policy.fatigue_days = fatigue_days
     policy.save(update_fields=["fatigue_days", "updated_at"])
     return policy
-
-
-# -- read side ---------------------------------------------------------------------------
-
-
-def status_counts(invitations: QuerySet[Invitation]) -> dict[str, int]:
-    """Invitations per status, every status present (zeros included), in display order."""
-    found = dict(
-        invitations.order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    return {status: found.get(status, 0) for status in InvitationStatus.values}
-
-
-# How the pages group statuses: waiting, reached the customer, answered, not sent, failed.
-SUMMARY = {
-    "waiting": (InvitationStatus.QUEUED, InvitationStatus.SENDING),
-    "reached": (
-        InvitationStatus.SENT,
-        InvitationStatus.DELIVERED,
-        InvitationStatus.OPENED,
-        InvitationStatus.STARTED,
-        InvitationStatus.COMPLETED,
-    ),
-    "completed": (InvitationStatus.COMPLETED,),
-    "suppressed": (InvitationStatus.SUPPRESSED,),
-    "failed": (InvitationStatus.FAILED, InvitationStatus.BOUNCED),
-}
-
-
-def summarise(counts: Mapping[str, int]) -> dict[str, int]:
-    return {group: sum(counts.get(s, 0) for s in statuses) for group, statuses in SUMMARY.items()}
-
-
-def counts_by_distribution(distributions: Iterable[Distribution]) -> dict[int, dict[str, int]]:
-    """Status counts for several campaigns in one query."""
-    ids = [d.pk for d in distributions]
-    counts: dict[int, dict[str, int]] = {
-        pk: dict.fromkeys(InvitationStatus.values, 0) for pk in ids
-    }
-    rows = (
-        Invitation.objects.filter(distribution_id__in=ids)
-        .order_by()
-        .values_list("distribution_id", "status")
-        .annotate(n=Count("pk"))
-    )
-    for distribution_id, status, n in rows:
-        counts[distribution_id][status] = n
-    return counts
-
-
-def distribution_invitations(
-    distribution: Distribution, *, status: str = ""
-) -> QuerySet[Invitation]:
-    """A campaign's invitations with their customers, newest first, optionally by status."""
-    invitations = Invitation.objects.filter(distribution=distribution).select_related("customer")
-    if status:
-        invitations = invitations.filter(status=status)
-    return invitations.order_by("-id")
-
-
-def reachable(actor: Actor) -> Q:
-    """Invitations a unit-limited actor may list: those landing in their units."""
-    return Q() if actor.unit_ids is None else Q(unit_id__in=actor.unit_ids)

@@ -18,10 +18,19 @@ from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
 from vinculo.accounts.permissions import Perm
 from vinculo.customers.queries import is_visible, visible_customers
+from vinculo.surveys.choices import InvitationStatus
 from vinculo.surveys.choices import QuestionKind as K
 from vinculo.surveys.events import HEADLINE_KINDS
 from vinculo.surveys.logic import PIPE
-from vinculo.surveys.models import Answer, Question, Response, Survey, SurveyVersion
+from vinculo.surveys.models import (
+    Answer,
+    Distribution,
+    Invitation,
+    Question,
+    Response,
+    Survey,
+    SurveyVersion,
+)
 
 RESPONSES_PER_PAGE = 50
 # NPS groups by the standard cut-offs: promoters 9-10, passives 7-8, detractors 0-6.
@@ -275,3 +284,69 @@ def response_detail(actor: Actor, response_id: int, language: str) -> ResponseDe
         and line.answers[0].number is not None
     }
     return ResponseDetail(response, lines, customer_visible, scores)
+
+
+# -- invitations -------------------------------------------------------------------------
+
+
+def status_counts(invitations: QuerySet[Invitation]) -> dict[str, int]:
+    """Invitations per status, every status present (zeros included), in display order."""
+    found = dict(
+        invitations.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {status: found.get(status, 0) for status in InvitationStatus.values}
+
+
+# How the pages group statuses: waiting, reached the customer, answered, not sent, failed.
+SUMMARY = {
+    "waiting": (InvitationStatus.QUEUED, InvitationStatus.SENDING),
+    "reached": (
+        InvitationStatus.SENT,
+        InvitationStatus.DELIVERED,
+        InvitationStatus.OPENED,
+        InvitationStatus.STARTED,
+        InvitationStatus.COMPLETED,
+    ),
+    "completed": (InvitationStatus.COMPLETED,),
+    "suppressed": (InvitationStatus.SUPPRESSED,),
+    "failed": (InvitationStatus.FAILED, InvitationStatus.BOUNCED),
+}
+
+
+def summarise(counts: Mapping[str, int]) -> dict[str, int]:
+    return {group: sum(counts.get(s, 0) for s in statuses) for group, statuses in SUMMARY.items()}
+
+
+def counts_by_distribution(distributions: Iterable[Distribution]) -> dict[int, dict[str, int]]:
+    """Status counts for several campaigns in one query."""
+    ids = [d.pk for d in distributions]
+    counts: dict[int, dict[str, int]] = {
+        pk: dict.fromkeys(InvitationStatus.values, 0) for pk in ids
+    }
+    rows = (
+        Invitation.objects.filter(distribution_id__in=ids)
+        .order_by()
+        .values_list("distribution_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for distribution_id, status, n in rows:
+        counts[distribution_id][status] = n
+    return counts
+
+
+def distribution_invitations(
+    distribution: Distribution, *, status: str = ""
+) -> QuerySet[Invitation]:
+    """A campaign's invitations with their customers, newest first, optionally by status."""
+    invitations = Invitation.objects.filter(distribution=distribution).select_related("customer")
+    if status:
+        invitations = invitations.filter(status=status)
+    return invitations.order_by("-id")
+
+
+def reachable(actor: Actor) -> Q:
+    """Invitations a unit-limited actor may list: those landing in their units."""
+    return Q() if actor.unit_ids is None else Q(unit_id__in=actor.unit_ids)

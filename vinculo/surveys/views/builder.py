@@ -6,7 +6,6 @@ builder_edits.py; both answer plain POSTs with a redirect to the editor, and HTM
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -145,17 +144,12 @@ def _next_number(survey: Survey, version: Any) -> int:
 
 
 def _links(request: HttpRequest, survey: Survey) -> dict[str, str]:
-    """The public link, its preview and the staff pages other modules add (if present)."""
-    links = {}
-    try:
-        public = reverse("respond:survey", args=[survey.slug])
-    except NoReverseMatch:
-        public = f"/s/{survey.slug}/"
-    links["public"] = request.build_absolute_uri(public)
-    links["preview"] = f"{public}?preview=1"
-    for name in ("posters", "kiosk"):
-        with contextlib.suppress(NoReverseMatch):  # pages other modules may not have yet
-            links[name] = reverse(f"surveys:{name}", args=[survey.pk])
+    """The public link, its preview, and the survey's other staff pages."""
+    public = reverse("respond:survey", args=[survey.slug])
+    links = {"public": request.build_absolute_uri(public), "preview": f"{public}?preview=1"}
+    for name in ("posters", "kiosk", "distribution"):
+        links[name] = reverse(f"surveys:{name}", args=[survey.pk])
+    links["entry"] = reverse("surveys:entry")
     return links
 
 

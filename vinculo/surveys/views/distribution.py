@@ -30,6 +30,7 @@ from vinculo.customers.choices import LifecycleStage, ValueTier
 from vinculo.journeys.models import Channel, InteractionType, Touchpoint
 from vinculo.messaging import sms
 from vinculo.surveys import invitations as campaigns
+from vinculo.surveys import queries
 from vinculo.surveys.choices import DistributionStatus, InvitationStatus, InviteChannel
 from vinculo.surveys.models import ContactPolicy, Distribution, TriggerRule
 from vinculo.surveys.queries import visible_surveys
@@ -188,11 +189,11 @@ def survey_distribution(request: HttpRequest, survey_id: int) -> HttpResponse:
         else:
             return redirect("surveys:distribution_detail", distribution_id=campaign.pk)
     distributions = list(survey.distributions.all())
-    counts = campaigns.counts_by_distribution(distributions)
+    counts = queries.counts_by_distribution(distributions)
     context = {
         "survey": survey,
         "form": form,
-        "rows": [(d, campaigns.summarise(counts[d.pk])) for d in distributions],
+        "rows": [(d, queries.summarise(counts[d.pk])) for d in distributions],
         "rules": survey.triggers.select_related("interaction_type", "interaction_channel"),
     }
     status = 400 if request.method == "POST" else 200
@@ -219,11 +220,11 @@ def distribution_detail(request: HttpRequest, distribution_id: int) -> HttpRespo
     )
     status = request.GET.get("status", "")
     status = status if status in InvitationStatus.values else ""
-    invitations = campaigns.distribution_invitations(distribution, status=status).filter(
-        campaigns.reachable(actor)
+    invitations = queries.distribution_invitations(distribution, status=status).filter(
+        queries.reachable(actor)
     )
     page = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = campaigns.status_counts(distribution.invitations.filter(campaigns.reachable(actor)))
+    counts = queries.status_counts(distribution.invitations.filter(queries.reachable(actor)))
     context = {
         "distribution": distribution,
         "figures": [(code, label, counts[code]) for code, label in InvitationStatus.choices],

@@ -15,6 +15,7 @@ from vinculo.accounts.models import Unit
 from vinculo.accounts.permissions import Perm
 from vinculo.lib.apiedge import not_found, page, require, unit_in_scope
 from vinculo.surveys import invitations as campaigns
+from vinculo.surveys import queries
 from vinculo.surveys.api.distribution.schemas import (
     READ,
     WRITE,
@@ -64,7 +65,7 @@ def _fields(actor: Actor, payload: DistributionIn | DistributionPatch) -> dict[s
 
 def _outs(distributions: list[Distribution]) -> list[dict[str, Any]]:
     """Campaigns with their counts and unit codes, in three queries whatever their number."""
-    counts = campaigns.counts_by_distribution(distributions)
+    counts = queries.counts_by_distribution(distributions)
     unit_ids = {d.audience.get("unit") for d in distributions} - {None}
     codes = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "code"))
     outs = []
@@ -212,7 +213,7 @@ def retry(request: HttpRequest, distribution_id: int) -> dict[str, Any]:
 
 
 def _invitations(actor: Actor) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(campaigns.reachable(actor)).select_related("unit")
+    return Invitation.objects.filter(queries.reachable(actor)).select_related("unit")
 
 
 @router.get(

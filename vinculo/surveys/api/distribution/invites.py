@@ -16,6 +16,7 @@ from vinculo.customers.schemas import identity_map
 from vinculo.customers.services import IdentityConflict, find_by_identities
 from vinculo.lib.apiedge import invalid, not_found, require, unit_in_scope
 from vinculo.surveys import invitations as campaigns
+from vinculo.surveys import queries
 from vinculo.surveys.api.distribution.schemas import (
     READ,
     WRITE,
@@ -91,6 +92,6 @@ def _invitation_out(invitation_id: int) -> Invitation:
 def invitation(request: HttpRequest, invitation_id: int) -> Invitation:
     """One invitation, its status and personal link."""
     actor = require(request, Perm.MANAGE_SURVEYS)
-    if not Invitation.objects.filter(campaigns.reachable(actor)).filter(pk=invitation_id).exists():
+    if not Invitation.objects.filter(queries.reachable(actor)).filter(pk=invitation_id).exists():
         raise not_found()
     return _invitation_out(invitation_id)
