@@ -7,25 +7,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from vinculo.browser import ARTIFACTS_DIR, login
 from vinculo.surveys.models import Response, Survey
+from vinculo.surveys.tests.browser_helpers import add_question
 from vinculo.test import PASSWORD, Org, People
-
-
-def _add_question(browser_page: Page, kind: str, text: str, **fields: str) -> None:
-    """Opens a new question of ``kind`` in the editor, fills it in and saves it."""
-    page = browser_page
-    page.select_option("#add-kind", kind)
-    page.locator("form.add-question button[type=submit]").click()
-    form = page.locator("#q-new form.qform")
-    expect(form).to_be_visible()
-    form.locator("[name=text_es]").fill(text)
-    for name, value in fields.items():
-        field = form.locator(f"[name={name}]")
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
-    form.locator("button[type=submit].primary").click()
-    expect(page.locator("#q-new")).to_have_count(0)
 
 
 @pytest.mark.browser
@@ -45,9 +28,9 @@ def test_an_analyst_builds_publishes_and_shares_a_spanish_survey(
     survey = Survey.objects.get(slug="visita-tienda")
     page.wait_for_url(f"**/surveys/{survey.pk}/")
 
-    _add_question(page, "nps", "¿Recomendarías nuestra tienda a un amigo?")
-    _add_question(page, "csat", "¿Qué tal te atendimos?")
-    _add_question(
+    add_question(page, "nps", "¿Recomendarías nuestra tienda a un amigo?")
+    add_question(page, "csat", "¿Qué tal te atendimos?")
+    add_question(
         page,
         "long_text",
         "¿Qué podríamos mejorar?",

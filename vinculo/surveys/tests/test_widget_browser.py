@@ -4,11 +4,6 @@ asked Vínculo for; a customer answers NPS, CSAT and a comment; the response lan
 customer's timeline and in the responses list.
 """
 
-import json
-import threading
-import urllib.request
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -22,7 +17,10 @@ from vinculo.journeys.models import Interaction
 from vinculo.surveys.choices import Collector
 from vinculo.surveys.models import Response
 from vinculo.surveys.testing import published_survey
+from vinculo.surveys.tests.browser_helpers import ShopSite, identity_from_vinculo, shop_site
 from vinculo.test import PASSWORD, Org, People, make_customer
+
+__all__ = ["shop_site"]  # a fixture, used by name
 
 # The host page's own CSS tries hard to break whatever it embeds.
 SHOP_PAGE = """<!doctype html>
@@ -37,51 +35,6 @@ SHOP_PAGE = """<!doctype html>
 <script src="{script}" async data-lang="es" data-trigger="load" data-identity="{token}"></script>
 </body></html>
 """
-
-
-class ShopSite(ThreadingHTTPServer):
-    daemon_threads = True
-    page = b""
-
-
-class _ShopHandler(BaseHTTPRequestHandler):
-    server: ShopSite
-
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(self.server.page)))
-        self.end_headers()
-        self.wfile.write(self.server.page)
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet in test output
-        pass
-
-
-@pytest.fixture
-def shop_site() -> Iterator[ShopSite]:
-    """A company's site: another origin than Vínculo's live server."""
-    server = ShopSite(("127.0.0.1", 0), _ShopHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def identity_from_vinculo(base_url: str, api_token: str, email: str) -> str:
-    """What the shop's server does: ask Vínculo for its signed-in customer's token."""
-    request = urllib.request.Request(
-        f"{base_url}/api/v1/surveys/widget-identity",
-        data=json.dumps({"identities": {"email": email}, "ttl_minutes": 30}).encode(),
-        headers={"Authorization": f"Bearer {api_token}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        token: str = json.loads(answer.read())["token"]
-    return token
 
 
 def focused(page: Page) -> str:
