@@ -17,10 +17,14 @@ TARGET_ROWS_PER_S = 100_000
 TARGET_SHARE_OF_BARE = 0.40
 
 
-def run(database_url: str, rows: int) -> dict[str, Any]:
+TARGET_SUBMISSIONS_PER_S = 1_000
+TARGET_SUBMISSION_SHARE = 0.50
+
+
+def run(database_url: str, module: str, *args: str) -> dict[str, Any]:
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0"}
     output = subprocess.run(
-        [sys.executable, "-m", "bench.import_throughput", "--rows", str(rows)],
+        [sys.executable, "-m", f"bench.{module}", *args],
         env=env,
         check=True,
         capture_output=True,
@@ -29,13 +33,28 @@ def run(database_url: str, rows: int) -> dict[str, Any]:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def row(cells: tuple[str, ...], widths: tuple[int, ...]) -> str:
+    return " ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True))
+
+
 def main() -> None:
-    rows = int(os.environ.get("BENCH_ROWS", "1000000"))
+    chosen = set(sys.argv[1:]) or {"imports", "submissions", "invitations"}
     Path("var/bench").mkdir(parents=True, exist_ok=True)
     sqlite_file = Path(tempfile.mkdtemp(dir="var/bench")) / "bench.sqlite3"
     targets = [("SQLite", f"sqlite:///{sqlite_file.resolve()}")]
     if os.environ.get("BENCH_DATABASE_URL"):
         targets.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
+    if "imports" in chosen:
+        imports(targets)
+    if "submissions" in chosen:
+        submissions(targets)
+    if "invitations" in chosen:
+        invitations(targets)
+    shutil.rmtree(sqlite_file.parent, ignore_errors=True)
+
+
+def imports(targets: list[tuple[str, str]]) -> None:
+    rows = int(os.environ.get("BENCH_ROWS", "1000000"))
     print(f"Import throughput, {rows:,} interactions (best of 2 runs; same run, same machine)")
     columns = (
         "database",
@@ -50,7 +69,7 @@ def main() -> None:
     widths = (11, 14, 12, 12, 17, 16, 8, 19)
     print(" ".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
     for name, url in targets:
-        f = run(url, rows)
+        f = run(url, "import_throughput", "--rows", str(rows))
         imported, bare = float(f["import_rows_per_s"]), float(f["bare_rows_per_s"])
         share = imported / bare
         met = imported >= TARGET_ROWS_PER_S and share >= TARGET_SHARE_OF_BARE
@@ -65,12 +84,62 @@ def main() -> None:
             f"{f['bare_multirow_rows_per_s']:,.0f}" if f["bare_multirow_rows_per_s"] else "-",
         )
         print(" ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
-    shutil.rmtree(sqlite_file.parent, ignore_errors=True)
     print(
         f"Target: >= {TARGET_ROWS_PER_S:,} rows/s and >= {TARGET_SHARE_OF_BARE:.0%} "
         "of the bare insert (executemany on SQLite, COPY on PostgreSQL).\n"
         "The last column is SQLite's bare insert done the importer's way (80 rows per "
         "statement): shown for transparency, not the baseline the target names."
+    )
+
+
+def submissions(targets: list[tuple[str, str]]) -> None:
+    seconds = os.environ.get("BENCH_SECONDS", "10")
+    print(f"\nPublic survey submissions through gunicorn ({seconds} s each, same run)")
+    columns = ("database", "submit/s", "p50 ms", "p95 ms", "bare/s", "submit/bare", "stored ok")
+    widths = (11, 10, 8, 8, 9, 12, 10)
+    print(row(columns, widths))
+    for name, url in targets:
+        f = run(url, "survey_submissions", "--seconds", seconds)
+        submitted, bare = float(f["submission_per_s"]), float(f["bare_per_s"])
+        cells = (
+            name,
+            f"{submitted:,.0f}",
+            f"{f['submission_p50_ms']:.1f}",
+            f"{f['submission_p95_ms']:.1f}",
+            f"{bare:,.0f}",
+            f"{submitted / bare:.0%}",
+            "yes" if f["stored"] == f["submission_ok"] else f"NO ({f['stored']})",
+        )
+        print(row(cells, widths))
+    print(
+        f"Target (PostgreSQL): >= {TARGET_SUBMISSIONS_PER_S:,}/s and >= "
+        f"{TARGET_SUBMISSION_SHARE:.0%} of the bare view. Each submission stores one complete "
+        "response (NPS, CSAT, comment) from the public link's form, CSRF included; the bare "
+        "view answers the same POST through the same middleware. 'stored ok': every 200 "
+        "stored exactly one response."
+    )
+
+
+def invitations(targets: list[tuple[str, str]]) -> None:
+    customers = os.environ.get("BENCH_CUSTOMERS", "2000")
+    print(f"\nInvitations rendered and sent to a local SMTP server ({customers} customers)")
+    columns = ("database", "invitations/s", "bare send/s", "share", "received")
+    widths = (11, 14, 12, 7, 10)
+    print(row(columns, widths))
+    for name, url in targets:
+        f = run(url, "invitation_sending", "--customers", customers)
+        cells = (
+            name,
+            f"{f['invitations_per_s']:,.0f}",
+            f"{f['bare_per_s']:,.0f}",
+            f"{f['invitations_per_s'] / f['bare_per_s']:.0%}",
+            f"{f['received']}/{f['invitations_sent']}",
+        )
+        print(row(cells, widths))
+    print(
+        "Bare send: Django's send_mail of a same-size message, one SMTP connection each. "
+        "An invitation adds its claim, consent and fatigue checks under a row lock, the "
+        "personal link, the text and HTML rendering, and recording the outcome."
     )
 
 

@@ -71,7 +71,7 @@ def _client(
     start_at: float,
     seconds: float,
     max_requests: int,
-    queue: mp.Queue,  # type: ignore[type-arg]
+    queue: mp.Queue,
 ) -> None:
     while time.time() < start_at:
         time.sleep(0.001)
@@ -107,7 +107,7 @@ def run_load(
 ) -> LoadResult:
     """Runs ``clients`` processes for ``seconds``; returns what they measured together."""
     ctx = mp.get_context("fork")
-    queue: mp.Queue = ctx.Queue()  # type: ignore[type-arg]
+    queue: mp.Queue = ctx.Queue()
     start_at = time.time() + 0.5
     procs = [
         ctx.Process(
