@@ -88,7 +88,8 @@ def _question_columns(
     key: str, kind: str, title: str, options: dict[str, str], rows: dict[str, str]
 ) -> list[Column]:
     """The columns of one question; ``options``/``rows`` are code → label over all versions."""
-    label_name, label_title = f"{key}_label", f"{title} ({_('label')})"
+    label_word = _("label")
+    label_name, label_title = f"{key}_label", f"{title} ({label_word})"
 
     def choice_labels(r: Response, a: Answers, separator: str) -> str | None:
         answer = _first(a, key)
@@ -153,7 +154,7 @@ def _question_columns(
             columns.append(Column(f"{key}.{row}", f"{title}: {row_label}", matrix(row, False)))
             columns.append(
                 Column(
-                    f"{key}.{row}_label", f"{title}: {row_label} ({_('label')})", matrix(row, True)
+                    f"{key}.{row}_label", f"{title}: {row_label} ({label_word})", matrix(row, True)
                 )
             )
         return columns

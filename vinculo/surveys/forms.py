@@ -44,7 +44,7 @@ class SurveySettingsForm(forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=150)
     slug = forms.SlugField(
-        label=_("Link name"), max_length=60, help_text=_("Part of the public link: /s/<link name>/")
+        label=_("Link name"), max_length=60, help_text=_("Part of the public link: /s/link-name/")
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=SurveyKind.choices)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())

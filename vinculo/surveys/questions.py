@@ -229,7 +229,7 @@ def describe(error: AnswerError, question_text: str) -> str:
         "incomplete_ranking": _("“%(question)s”: put every option in order."),
         "not_yes_no": _("“%(question)s”: answer yes or no."),
         "not_text": _("“%(question)s”: write your answer as text."),
-        "too_long": _("“%(question)s”: keep it under %(max)s characters."),
+        "too_long": _("“%(question)s”: use at most %(max)s characters."),
         "invalid_email": _("“%(question)s”: this is not a valid e-mail address."),
         "invalid_phone": _("“%(question)s”: this is not a valid phone number."),
         "invalid_date": _("“%(question)s”: enter a date as YYYY-MM-DD."),

@@ -1,39 +1,49 @@
 """Every page and every API operation, called by every person, checked against one table.
 
-The table below lists each endpoint with the permission it needs and how it relates to a
-customer. Two customers anchor the scoping checks: Sofía, whose only interaction is in
-Sevilla (region Sur), and Beatriz, whose only interaction is in Bilbao (region Norte).
-Carmen (manages Norte) and Diego (manages Bilbao) must never see Sofía through any page
-or endpoint; Gabriel (manages Sur) must.
+The table lists each endpoint with the permission it needs and how it relates to a
+customer; its rows live in matrix_core.py (customers, interactions, imports, accounts),
+matrix_survey_pages.py and matrix_survey_api.py (surveys). Two customers anchor the
+scoping checks: Sofía, whose data lives in Sevilla (region Sur), and Beatriz, whose data
+lives in Bilbao (region Norte). Carmen (manages Norte) and Diego (manages Bilbao) must
+never see Sofía through any page or endpoint; Gabriel (manages Sur) must.
 
 ``test_every_endpoint_is_in_the_matrix`` fails when a page or operation is added without
-a row here, so the matrix cannot silently fall behind the code.
+a row, so the matrix cannot silently fall behind the code.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import io
+import zipfile
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vinculo.accounts.permissions import Perm
 from vinculo.accounts.services import create_api_key
+from vinculo.accounts.tests import matrix_core, matrix_survey_api, matrix_survey_pages
+from vinculo.accounts.tests.matrix import ANY_ROLE, PUBLIC, SIGNED_IN, A, Endpoint, World
+from vinculo.accounts.tests.matrix_survey_world import SOFIA_ANSWER, build_survey_world
 from vinculo.api import api
 from vinculo.customers.models import Identity
+from vinculo.customers.services import create_customer
 from vinculo.imports.models import ImportJob
 from vinculo.journeys.models import Interaction
-from vinculo.test import Org, People, add_interaction, client_for, make_customer
+from vinculo.test import Org, People, add_interaction, client_for
 
-PUBLIC = "public"  # no sign-in needed
-SIGNED_IN = "signed_in"  # any signed-in person, even with no role
-ANY_ROLE = "any_role"  # any person with a role
-
-SOFIA_MARKS = ("Sofía Sevilla", "655000111", "SOFIA-EV-1")
+SOFIA_MARKS = ("Sofía Sevilla", "655000111", "SOFIA-EV-1", SOFIA_ANSWER)
 SEES_SOFIA = {"alicia", "bruno", "elena", "fernando", "gabriel"}
 PEOPLE = ["alicia", "bruno", "carmen", "diego", "elena", "fernando", "gabriel", "nadie"]
+# What a unit manager may do, in their units (Carmen, Diego and Gabriel).
+MANAGER = {
+    Perm.VIEW_CUSTOMERS,
+    Perm.EDIT_CUSTOMERS,
+    Perm.ADD_INTERACTIONS,
+    Perm.VIEW_ORG,
+    Perm.VIEW_RESPONSES,
+    Perm.ENTER_RESPONSES,
+    Perm.EXPORT_RESPONSES,
+}
 PERSON_PERMS = {
     "alicia": set(Perm),
     "bruno": {
@@ -44,425 +54,77 @@ PERSON_PERMS = {
         Perm.ADD_INTERACTIONS,
         Perm.IMPORT_DATA,
         Perm.VIEW_ORG,
+        Perm.MANAGE_SURVEYS,
+        Perm.VIEW_RESPONSES,
+        Perm.ENTER_RESPONSES,
+        Perm.EXPORT_RESPONSES,
     },
-    "carmen": {Perm.VIEW_CUSTOMERS, Perm.EDIT_CUSTOMERS, Perm.ADD_INTERACTIONS, Perm.VIEW_ORG},
-    "diego": {Perm.VIEW_CUSTOMERS, Perm.EDIT_CUSTOMERS, Perm.ADD_INTERACTIONS, Perm.VIEW_ORG},
-    "gabriel": {Perm.VIEW_CUSTOMERS, Perm.EDIT_CUSTOMERS, Perm.ADD_INTERACTIONS, Perm.VIEW_ORG},
-    "elena": {Perm.VIEW_CUSTOMERS, Perm.EDIT_CUSTOMERS, Perm.ADD_INTERACTIONS},
-    "fernando": {Perm.VIEW_CUSTOMERS},
+    "carmen": MANAGER,
+    "diego": MANAGER,
+    "gabriel": MANAGER,
+    "elena": {
+        Perm.VIEW_CUSTOMERS,
+        Perm.EDIT_CUSTOMERS,
+        Perm.ADD_INTERACTIONS,
+        Perm.VIEW_RESPONSES,
+        Perm.ENTER_RESPONSES,
+    },
+    "fernando": {Perm.VIEW_CUSTOMERS, Perm.VIEW_RESPONSES},
     "nadie": set(),
 }
 # Imports re-point customers company-wide: they need a company-wide actor as well.
 COMPANY_WIDE = {"alicia", "bruno", "elena", "fernando", "nadie"}
 
-
-@dataclass
-class World:
-    org: Org
-    people: People
-    sofia_id: int
-    bea_id: int
-    sofia_interaction_id: int
-    job_id: int
-    key_id: int
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """One page or operation: how to call it, what it needs, how it relates to Sofía."""
-
-    name: str  # URL name (pages) or "METHOD /api/v1/path" (API)
-    method: str
-    url: Callable[[World], str]
-    needs: Perm | str
-    about_sofia: bool = False  # the call names Sofía: outsiders must get 404 and no data
-    lists: bool = False  # the answer is a list: outsiders must not find Sofía in it
-    data: Callable[[World], dict[str, Any]] | None = None
-    json: bool = True
-    company_wide: bool = False
-    ok: tuple[int, ...] = (200, 201, 202, 204, 302, 308)
-    extra_ok: tuple[int, ...] = field(default=())
-    # What people who may not see Sofía get: 404, or a 4xx that names no data of hers.
-    outsider: tuple[int, ...] = (404,)
-
-
-def _sofia(path: str) -> Callable[[World], str]:
-    return lambda w: path.format(
-        s=w.sofia_id, b=w.bea_id, i=w.sofia_interaction_id, j=w.job_id, k=w.key_id
-    )
-
-
-def _page(name: str, *args: str) -> Callable[[World], str]:
-    def build(w: World) -> str:
-        values = {"s": w.sofia_id, "j": w.job_id, "k": w.key_id}
-        return reverse(name, args=[values.get(a, a) for a in args])
-
-    return build
-
-
-def _csv_upload(w: World) -> dict[str, Any]:
-    body = b"external_id,phone,occurred_at,channel,interaction_type,unit\n"
-    return {
-        "kind": "interactions",
-        "mode": "all_or_nothing",
-        "source": "crm",
-        "file": SimpleUploadedFile("m.csv", body),
-    }
-
-
-PAGES = [
-    Endpoint("core:home", "get", _page("core:home"), SIGNED_IN),
-    Endpoint("accounts:login", "get", _page("accounts:login"), PUBLIC),
-    Endpoint("accounts:logout", "post", _page("accounts:logout"), PUBLIC),
-    Endpoint(
-        "set_language",
-        "post",
-        _page("set_language"),
-        PUBLIC,
-        json=False,
-        data=lambda w: {"language": "en", "next": "/"},
-    ),
-    Endpoint(
-        "customers:list",
-        "get",
-        lambda w: reverse("customers:list") + "?q=Sofía",
-        Perm.VIEW_CUSTOMERS,
-        lists=True,
-    ),
-    Endpoint(
-        "customers:list",
-        "get",
-        lambda w: reverse("customers:list") + "?q=655 000 111",
-        Perm.VIEW_CUSTOMERS,
-        lists=True,
-    ),
-    Endpoint(
-        "customers:detail",
-        "get",
-        _page("customers:detail", "s"),
-        Perm.VIEW_CUSTOMERS,
-        about_sofia=True,
-    ),
-    Endpoint(
-        "customers:merge",
-        "get",
-        _page("customers:merge", "s"),
-        Perm.MERGE_CUSTOMERS,
-        about_sofia=True,
-    ),
-    Endpoint(
-        "customers:merge",
-        "post",
-        _page("customers:merge", "s"),
-        Perm.MERGE_CUSTOMERS,
-        about_sofia=True,
-        json=False,
-        data=lambda w: {"merged_id": w.bea_id, "reason": "same person", "confirm": "1"},
-    ),
-    Endpoint(
-        "customers:export",
-        "get",
-        _page("customers:export", "s"),
-        Perm.EXPORT_CUSTOMERS,
-        about_sofia=True,
-    ),
-    Endpoint(
-        "customers:erase",
-        "post",
-        _page("customers:erase", "s"),
-        Perm.ERASE_CUSTOMERS,
-        about_sofia=True,
-        json=False,
-        data=lambda w: {"reason": "RGPD-1", "confirm": "1"},
-    ),
-    Endpoint("imports:list", "get", _page("imports:list"), Perm.IMPORT_DATA),
-    Endpoint(
-        "imports:list",
-        "post",
-        _page("imports:list"),
-        Perm.IMPORT_DATA,
-        json=False,
-        data=_csv_upload,
-    ),
-    Endpoint("imports:detail", "get", _page("imports:detail", "j"), Perm.IMPORT_DATA),
-    Endpoint(
-        "imports:rejected", "get", _page("imports:rejected", "j"), Perm.IMPORT_DATA, extra_ok=(404,)
-    ),
-    Endpoint(
-        "imports:retry",
-        "post",
-        _page("imports:retry", "j"),
-        Perm.IMPORT_DATA,
-        json=False,
-    ),
-    Endpoint("imports:sample", "get", _page("imports:sample", "customers"), Perm.IMPORT_DATA),
-    Endpoint("accounts:api_keys", "get", _page("accounts:api_keys"), Perm.MANAGE_API_KEYS),
-    Endpoint(
-        "accounts:api_keys",
-        "post",
-        _page("accounts:api_keys"),
-        Perm.MANAGE_API_KEYS,
-        json=False,
-        data=lambda w: {"name": "bi", "scopes": [Perm.VIEW_CUSTOMERS.value]},
-    ),
-    Endpoint(
-        "accounts:revoke_api_key",
-        "post",
-        _page("accounts:revoke_api_key", "k"),
-        Perm.MANAGE_API_KEYS,
-        json=False,
-    ),
-]
-
-A = "/api/v1"
-API = [
-    Endpoint(f"GET {A}/health", "get", _sofia(f"{A}/health"), PUBLIC),
-    Endpoint(f"GET {A}/openapi.json", "get", _sofia(f"{A}/openapi.json"), PUBLIC),
-    Endpoint(f"GET {A}/docs", "get", _sofia(f"{A}/docs"), PUBLIC),
-    Endpoint(f"GET {A}/me", "get", _sofia(f"{A}/me"), SIGNED_IN),
-    Endpoint(f"GET {A}/units", "get", _sofia(f"{A}/units"), ANY_ROLE),
-    Endpoint(f"GET {A}/departments", "get", _sofia(f"{A}/departments"), ANY_ROLE),
-    Endpoint(f"GET {A}/api-keys", "get", _sofia(f"{A}/api-keys"), Perm.MANAGE_API_KEYS),
-    Endpoint(
-        f"POST {A}/api-keys",
-        "post",
-        _sofia(f"{A}/api-keys"),
-        Perm.MANAGE_API_KEYS,
-        data=lambda w: {"name": "bi", "scopes": [Perm.VIEW_CUSTOMERS.value]},
-    ),
-    Endpoint(
-        f"POST {A}/api-keys/{{key_id}}/revoke",
-        "post",
-        _sofia(f"{A}/api-keys/{{k}}/revoke"),
-        Perm.MANAGE_API_KEYS,
-    ),
-    Endpoint(
-        f"GET {A}/customers",
-        "get",
-        _sofia(f"{A}/customers?q=Sofía"),
-        Perm.VIEW_CUSTOMERS,
-        lists=True,
-    ),
-    Endpoint(
-        f"GET {A}/customers",
-        "get",
-        _sofia(f"{A}/customers?limit=500"),
-        Perm.VIEW_CUSTOMERS,
-        lists=True,
-    ),
-    Endpoint(
-        f"POST {A}/customers",
-        "post",
-        _sofia(f"{A}/customers"),
-        Perm.EDIT_CUSTOMERS,
-        # Outsiders get 409 (identity owned elsewhere) or 422 (home unit not theirs).
-        about_sofia=True,
-        outsider=(409, 422),
-        data=lambda w: {
-            "identities": [{"kind": "phone", "value": "655000111"}],
-            "plan": "Nuevo",
-            "home_unit": "sevilla-nervion",
-        },
-    ),
-    Endpoint(
-        f"GET {A}/customers/{{customer_id}}",
-        "get",
-        _sofia(f"{A}/customers/{{s}}"),
-        Perm.VIEW_CUSTOMERS,
-        about_sofia=True,
-    ),
-    Endpoint(
-        f"PATCH {A}/customers/{{customer_id}}",
-        "patch",
-        _sofia(f"{A}/customers/{{s}}"),
-        Perm.EDIT_CUSTOMERS,
-        about_sofia=True,
-        data=lambda w: {"plan": "Fibra"},
-    ),
-    Endpoint(
-        f"POST {A}/customers/{{customer_id}}/merge",
-        "post",
-        _sofia(f"{A}/customers/{{s}}/merge"),
-        Perm.MERGE_CUSTOMERS,
-        about_sofia=True,
-        data=lambda w: {"merged_id": w.bea_id, "reason": "same person"},
-    ),
-    Endpoint(
-        f"GET {A}/customers/{{customer_id}}/merges",
-        "get",
-        _sofia(f"{A}/customers/{{s}}/merges"),
-        Perm.VIEW_CUSTOMERS,
-        about_sofia=True,
-    ),
-    Endpoint(
-        f"GET {A}/customers/{{customer_id}}/timeline",
-        "get",
-        _sofia(f"{A}/customers/{{s}}/timeline"),
-        Perm.VIEW_CUSTOMERS,
-        about_sofia=True,
-    ),
-    Endpoint(
-        f"GET {A}/customers/{{customer_id}}/export",
-        "get",
-        _sofia(f"{A}/customers/{{s}}/export"),
-        Perm.EXPORT_CUSTOMERS,
-        about_sofia=True,
-    ),
-    Endpoint(
-        f"POST {A}/customers/{{customer_id}}/erase",
-        "post",
-        _sofia(f"{A}/customers/{{s}}/erase"),
-        Perm.ERASE_CUSTOMERS,
-        about_sofia=True,
-        data=lambda w: {"reason": "RGPD-1"},
-    ),
-    Endpoint(
-        f"GET {A}/interactions",
-        "get",
-        _sofia(f"{A}/interactions?limit=500"),
-        Perm.VIEW_CUSTOMERS,
-        lists=True,
-    ),
-    Endpoint(
-        f"POST {A}/interactions",
-        "post",
-        _sofia(f"{A}/interactions"),
-        Perm.ADD_INTERACTIONS,
-        about_sofia=True,
-        outsider=(422,),
-        data=lambda w: {
-            "customer_id": w.sofia_id,
-            "channel": "web",
-            "type": "use",
-            "unit": "sevilla-nervion",
-            "occurred_at": "2026-03-01T10:00:00+01:00",
-            "external_id": "matrix-1",
-            "source": "pos",
-        },
-    ),
-    Endpoint(
-        f"POST {A}/interactions",
-        "post",
-        _sofia(f"{A}/interactions"),
-        Perm.ADD_INTERACTIONS,
-        # By identity, in Bilbao: outsiders must not reach Sofía this way (409), and Gabriel,
-        # who sees her, may not record events in Bilbao (422 naming the unit).
-        about_sofia=True,
-        outsider=(409, 422),
-        extra_ok=(422,),
-        data=lambda w: {
-            "identities": [{"kind": "phone", "value": "655 000 111"}],
-            "channel": "store",
-            "type": "sale",
-            "unit": "bilbao-centro",
-            "occurred_at": "2026-03-02T10:00:00+01:00",
-            "external_id": "matrix-2",
-            "source": "pos",
-        },
-    ),
-    Endpoint(
-        f"GET {A}/interactions/{{interaction_id}}",
-        "get",
-        _sofia(f"{A}/interactions/{{i}}"),
-        Perm.VIEW_CUSTOMERS,
-        about_sofia=True,
-    ),
-    Endpoint(
-        f"GET {A}/interactions/channels", "get", _sofia(f"{A}/interactions/channels"), ANY_ROLE
-    ),
-    Endpoint(f"GET {A}/interactions/types", "get", _sofia(f"{A}/interactions/types"), ANY_ROLE),
-    Endpoint(f"GET {A}/interactions/stages", "get", _sofia(f"{A}/interactions/stages"), ANY_ROLE),
-    Endpoint(
-        f"GET {A}/interactions/touchpoints",
-        "get",
-        _sofia(f"{A}/interactions/touchpoints"),
-        ANY_ROLE,
-    ),
-    Endpoint(
-        f"POST {A}/customers/batch",
-        "post",
-        _sofia(f"{A}/customers/batch"),
-        Perm.IMPORT_DATA,
-        company_wide=True,
-        data=lambda w: {"source": "crm", "rows": [{"customer_number": "M-1", "name": "Matriz"}]},
-    ),
-    Endpoint(
-        f"POST {A}/interactions/batch",
-        "post",
-        _sofia(f"{A}/interactions/batch"),
-        Perm.IMPORT_DATA,
-        company_wide=True,
-        data=lambda w: {
-            "source": "pos",
-            "rows": [
-                {
-                    "phone": "655000111",
-                    "channel": "web",
-                    "interaction_type": "use",
-                    "unit": "sevilla-nervion",
-                    "occurred_at": "2026-03-01 10:00",
-                }
-            ],
-        },
-    ),
-    Endpoint(
-        f"POST {A}/imports",
-        "post",
-        _sofia(f"{A}/imports"),
-        Perm.IMPORT_DATA,
-        company_wide=True,
-        json=False,
-        data=_csv_upload,
-    ),
-    Endpoint(
-        f"GET {A}/imports/{{job_id}}",
-        "get",
-        _sofia(f"{A}/imports/{{j}}"),
-        Perm.IMPORT_DATA,
-        company_wide=True,
-    ),
-    Endpoint(
-        f"POST {A}/imports/{{job_id}}/retry",
-        "post",
-        _sofia(f"{A}/imports/{{j}}/retry"),
-        Perm.IMPORT_DATA,
-        company_wide=True,
-        extra_ok=(409,),  # the matrix's job is waiting, not failed: nothing to retry
-    ),
-    Endpoint(
-        f"GET {A}/imports/{{job_id}}/rejected",
-        "get",
-        _sofia(f"{A}/imports/{{j}}/rejected"),
-        Perm.IMPORT_DATA,
-        company_wide=True,
-        extra_ok=(404,),
-    ),
-]
+PAGES = matrix_core.PAGES + matrix_survey_pages.PAGES
+API = matrix_core.API + matrix_survey_api.API
 ENDPOINTS = PAGES + API
 
 
 @pytest.fixture
-def world(org: Org, people: People) -> World:
-    sofia = make_customer("Sofía Sevilla", phone="+34655000111")
+def world(org: Org, people: People, settings: Any) -> World:
+    settings.SMS_PROVIDER = ""  # SMS invitations wait in the queue: no provider is called
+    sofia = create_customer(
+        identities={"phone": "+34655000111"},
+        name="Sofía Sevilla",
+        source="test",
+        consents={"sms": True},
+        home_unit_id=org.sevilla.pk,
+    )
     sofia_event = add_interaction(sofia, org.sevilla, external_id="SOFIA-EV-1")
-    bea = make_customer("Beatriz Bilbao", phone="+34655000222")
+    bea = create_customer(
+        identities={"phone": "+34655000222"},
+        name="Beatriz Bilbao",
+        source="test",
+        consents={"sms": True},
+        home_unit_id=org.bilbao.pk,
+    )
     add_interaction(bea, org.bilbao, external_id="BEA-EV-1")
     job = ImportJob.objects.create(
         kind="interactions", original_name="x.csv", file="imports/x.csv", actor_label="bruno"
     )
     key, _token = create_api_key(name="crm", scopes=[Perm.VIEW_CUSTOMERS], created_by=people.alicia)
-    return World(org, people, sofia.pk, bea.pk, sofia_event.pk, job.pk, key.pk)
+    surveys = build_survey_world(org, sofia, bea)
+    return World(org, people, sofia.pk, bea.pk, sofia_event.pk, job.pk, key.pk, surveys)
 
 
 def _call(client: Client, endpoint: Endpoint, world: World) -> Any:
     url = endpoint.url(world)
     data = endpoint.data(world) if endpoint.data else {}
     call = getattr(client, endpoint.method)
-    if endpoint.method == "get":
+    if endpoint.method in ("get", "delete", "options"):
         return call(url)
-    if endpoint.json and endpoint.name.split(" ")[0] in ("POST", "PATCH"):
+    if endpoint.json and endpoint.name.split(" ")[0] in ("POST", "PATCH", "PUT"):
         return call(url, data, content_type="application/json")
     return call(url, data)
+
+
+def _text_of(response: Any) -> str:
+    """The body as text; a spreadsheet (XLSX export) is read through its zipped XML parts."""
+    content: bytes = response.getvalue()
+    if content.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(content)) as book:
+            content = b"".join(book.read(name) for name in book.namelist())
+    return content.decode("utf-8", "replace")
 
 
 def _allowed(person: str, endpoint: Endpoint) -> bool:
@@ -487,7 +149,7 @@ def test_each_person_gets_exactly_what_their_role_and_units_allow(
     with django_capture_on_commit_callbacks(execute=True):
         response = _call(client, endpoint, world)
 
-    body = response.getvalue().decode("utf-8", "replace")
+    body = _text_of(response)
     if not _allowed(person, endpoint):
         assert response.status_code == 403, (response.status_code, body[:300])
         return
@@ -511,7 +173,7 @@ def test_each_person_gets_exactly_what_their_role_and_units_allow(
 def test_anonymous_callers_are_sent_to_sign_in_or_refused(world: World, endpoint: Endpoint) -> None:
     response = _call(Client(), endpoint, world)
 
-    if endpoint.name.startswith(("GET ", "POST ", "PATCH ")):
+    if endpoint.name.startswith(("GET ", "POST ", "PATCH ", "PUT ", "DELETE ")):
         assert response.status_code == 401
     else:
         assert response.status_code == 302
@@ -571,7 +233,7 @@ def test_a_key_limited_to_bilbao_never_reaches_sofia(world: World, endpoint: End
 
     response = _call(client, endpoint, world)
 
-    body = response.getvalue().decode("utf-8", "replace")
+    body = _text_of(response)
     if endpoint.about_sofia:
         assert response.status_code in (*endpoint.outsider, 403), (response.status_code, body[:300])
     for mark in SOFIA_MARKS:

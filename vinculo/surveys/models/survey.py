@@ -25,7 +25,7 @@ class Survey(models.Model):
         _("link name"),
         max_length=60,
         unique=True,
-        help_text=_("Part of the public link: /s/<link name>/"),
+        help_text=_("Part of the public link: /s/link-name/"),
     )
     kind = models.CharField(
         _("kind"), max_length=20, choices=SurveyKind.choices, default=SurveyKind.CUSTOMER

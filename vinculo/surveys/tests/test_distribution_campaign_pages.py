@@ -91,9 +91,9 @@ def test_the_audience_count_follows_the_filters(org: Org, people: People, survey
     everyone = client.get(url).content.decode()
     listed = client.get(url, {"customer_ids": "1, 2"}).content.decode()
 
-    assert "3 customers" in norte
-    assert "5 customers" in everyone
-    assert "2 customers" in listed
+    assert "3 clientes" in norte  # the page speaks Spanish by default
+    assert "5 clientes" in everyone
+    assert "2 clientes" in listed
 
 
 def test_a_campaigns_page_counts_and_lists_its_invitations_by_status(

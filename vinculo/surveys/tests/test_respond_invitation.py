@@ -80,8 +80,8 @@ def test_a_used_link_thanks_the_customer_and_takes_no_more_answers(org: Org) -> 
     replayed = answer(client, first, {"nps": "1", "csat": "1"})
 
     assert again.status_code == 200
-    assert "You already answered, thank you" in text_of(again)
-    assert "You already answered, thank you" in text_of(replayed)
+    assert "Ya has respondido, gracias" in text_of(again)
+    assert "Ya has respondido, gracias" in text_of(replayed)
     assert Response.objects.get().answers.get(question__key="nps").number == 9
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.COMPLETED
@@ -126,7 +126,7 @@ def test_an_expired_link_says_so_and_stores_nothing(org: Org) -> None:
     posted = client.post(invitation_url(invitation), {"_page": "1", "nps": "9", "csat": "5"})
 
     assert page.status_code == 410
-    assert "This link has expired" in text_of(page)
+    assert "Este enlace ha caducado" in text_of(page)
     assert posted.status_code == 410
     assert Response.objects.count() == 0
 

@@ -165,7 +165,7 @@ def test_an_incomplete_ranking_names_the_question(org: Org) -> None:
     refused = answer(client, client.get("/s/tu-visita/"), partial)
 
     assert refused.status_code == 422
-    assert "“Pregunta prioridades”: put every option in order." in text_of(refused)
+    assert "“Pregunta prioridades”: ordena todas las opciones." in text_of(refused)
 
 
 def test_unanswered_optional_questions_store_no_rows(org: Org) -> None:

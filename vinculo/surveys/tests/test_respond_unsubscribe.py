@@ -21,7 +21,7 @@ def test_the_link_asks_before_unsubscribing(org: Org) -> None:
 
     assert page.status_code == 200
     assert '<form method="post">' in page.content.decode()
-    assert "Yes, send me no more surveys" in text_of(page)
+    assert "Sí, no quiero recibir más encuestas" in text_of(page)
     assert "surveys" not in _consents(ana)
 
 
@@ -36,7 +36,7 @@ def test_confirming_withdraws_the_consent_to_surveys_and_keeps_the_others(org: O
     done = client.post(url, hidden_fields(confirm))
 
     assert done.status_code == 200
-    assert "You will not receive more surveys" in text_of(done)
+    assert "No recibirás más encuestas" in text_of(done)
     assert _consents(ana) == {"email": True, "surveys": False}
 
 

@@ -58,8 +58,8 @@ def test_non_responders_get_one_reminder_after_n_days_and_never_a_second(
 
     assert (too_soon.reminders, due.reminders, later.reminders) == (0, 2, 0)
     assert sorted(_subjects(smtp_server)) == [
-        ("cliente0@example.com", "Reminder: Tu visita"),
-        ("cliente1@example.com", "Reminder: Tu visita"),
+        ("cliente0@example.com", "Recordatorio: Tu visita"),
+        ("cliente1@example.com", "Recordatorio: Tu visita"),
     ]
     reminded = Invitation.objects.filter(reminders_sent=1)
     assert set(reminded.values_list("customer_id", flat=True)) == {silent.pk, opener.pk}
