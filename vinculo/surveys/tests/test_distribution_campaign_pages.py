@@ -82,14 +82,15 @@ def test_a_bad_customer_list_is_refused_naming_the_value(people: People, survey:
 
 
 def test_the_audience_count_follows_the_filters(org: Org, people: People, survey: Survey) -> None:
-    bulk_customers(3, unit=org.bilbao)
+    norte_customers = bulk_customers(3, unit=org.bilbao)
     bulk_customers(2, unit=org.sevilla, prefix="sur")
+    two = f"{norte_customers[0].pk}, {norte_customers[1].pk}"
     url = reverse("surveys:audience_count", args=[survey.pk])
     client = client_for(people.bruno)
 
     norte = client.get(url, {"audience_unit": org.norte.pk}).content.decode()
     everyone = client.get(url).content.decode()
-    listed = client.get(url, {"customer_ids": "1, 2"}).content.decode()
+    listed = client.get(url, {"customer_ids": two}).content.decode()
 
     assert "3 clientes" in norte  # the page speaks Spanish by default
     assert "5 clientes" in everyone
