@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from vinculo.surveys.models import Survey
+
 
 class ShopSite(ThreadingHTTPServer):
     daemon_threads = True
@@ -55,6 +57,20 @@ def identity_from_vinculo(base_url: str, api_token: str, email: str) -> str:
     with urllib.request.urlopen(request, timeout=10) as answer:
         token: str = json.loads(answer.read())["token"]
     return token
+
+
+def create_survey(browser_page: Page, base_url: str, name: str, slug: str) -> Survey:
+    """Creates a survey for Bilbao Centro from the surveys list; the editor opens."""
+    page = browser_page
+    page.goto(f"{base_url}/surveys/")
+    page.locator('.pagehead a[href="/surveys/new/"]').click()
+    page.fill("#id_name", name)
+    page.fill("#id_slug", slug)
+    page.select_option("#id_unit", label="Bilbao Centro")
+    page.locator("main form button[type=submit]").click()
+    survey = Survey.objects.get(slug=slug)
+    page.wait_for_url(f"**/surveys/{survey.pk}/")
+    return survey
 
 
 def add_question(browser_page: Page, kind: str, text: str, **fields: str) -> None:

@@ -6,8 +6,8 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from vinculo.browser import ARTIFACTS_DIR, login
-from vinculo.surveys.models import Response, Survey
-from vinculo.surveys.tests.browser_helpers import add_question
+from vinculo.surveys.models import Response
+from vinculo.surveys.tests.browser_helpers import add_question, create_survey
 from vinculo.test import PASSWORD, Org, People
 
 
@@ -19,14 +19,7 @@ def test_an_analyst_builds_publishes_and_shares_a_spanish_survey(
     page.on("response", lambda r: broken.append(r.url) if r.status >= 400 else None)
     login(page, live_server.url, people.bruno.username, PASSWORD)
 
-    page.goto(f"{live_server.url}/surveys/")
-    page.locator('.pagehead a[href="/surveys/new/"]').click()
-    page.fill("#id_name", "Visita a tienda")
-    page.fill("#id_slug", "visita-tienda")
-    page.select_option("#id_unit", label="Bilbao Centro")
-    page.locator("main form button[type=submit]").click()
-    survey = Survey.objects.get(slug="visita-tienda")
-    page.wait_for_url(f"**/surveys/{survey.pk}/")
+    survey = create_survey(page, live_server.url, "Visita a tienda", "visita-tienda")
 
     add_question(page, "nps", "¿Recomendarías nuestra tienda a un amigo?")
     add_question(page, "csat", "¿Qué tal te atendimos?")

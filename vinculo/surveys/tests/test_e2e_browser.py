@@ -17,6 +17,7 @@ from vinculo.surveys.models import Response, Survey
 from vinculo.surveys.tests.browser_helpers import (
     ShopSite,
     add_question,
+    create_survey,
     identity_from_vinculo,
     shop_site,
 )
@@ -36,13 +37,7 @@ def es(message: str) -> str:
 
 
 def build_and_publish(page: Page, base: str) -> Survey:
-    page.goto(f"{base}/surveys/new/")
-    page.fill("#id_name", "Tu experiencia")
-    page.fill("#id_slug", "tu-experiencia")
-    page.select_option("#id_unit", label="Bilbao Centro")
-    page.locator("main form button[type=submit]").click()
-    survey = Survey.objects.get(slug="tu-experiencia")
-    page.wait_for_url(f"**/surveys/{survey.pk}/")
+    survey = create_survey(page, base, "Tu experiencia", "tu-experiencia")
     add_question(page, "nps", "¿Recomendarías nuestra tienda a un amigo?")
     add_question(page, "csat", "¿Qué tal te atendimos?")
     add_question(
