@@ -20,10 +20,11 @@ from django.utils import timezone
 from vinculo.accounts.models import Unit
 from vinculo.customers.models import Customer
 from vinculo.customers.services import update_customer
+from vinculo.surveys.answers import clean_page
 from vinculo.surveys.choices import InvitationStatus
 from vinculo.surveys.logic import Flow
 from vinculo.surveys.models import Invitation, Question, Survey
-from vinculo.surveys.submission import PROGRESS, AnswersInvalid, clean_page
+from vinculo.surveys.submission import PROGRESS, AnswersInvalid
 from vinculo.surveys.tokens import BadToken
 
 KIOSK_SALT = "vinculo.surveys.kiosk"

@@ -22,12 +22,13 @@ from vinculo.customers.models import Customer
 from vinculo.journeys.models import Touchpoint
 from vinculo.lib import fastinsert
 from vinculo.surveys import identify
+from vinculo.surveys.answers import clean_page, stored_answers
 from vinculo.surveys.caches import channel_id, questions_of
-from vinculo.surveys.choices import Collector, InvitationStatus, QuestionKind, ResponseStatus
+from vinculo.surveys.choices import Collector, InvitationStatus, ResponseStatus
 from vinculo.surveys.events import record_response_on_timeline
 from vinculo.surveys.logic import Flow, flow_for
 from vinculo.surveys.models import Answer, Invitation, Question, Response, Survey, SurveyVersion
-from vinculo.surveys.questions import AnswerError, StoredValue, clean_answer
+from vinculo.surveys.questions import AnswerError, StoredValue
 
 # The channel each collector's answers arrive through, for the timeline and the reports.
 COLLECTOR_CHANNELS = {
@@ -80,62 +81,6 @@ class Outcome:
     next_page: int | None  # None: the response is complete
     replayed: bool = False  # this submission had already been stored
     errors: list[AnswerError] = field(default_factory=list)
-
-
-def logic_value(kind: str, values: list[StoredValue]) -> Any:
-    """An answer as display and skip conditions compare it."""
-    if not values:
-        return None
-    if kind == QuestionKind.MATRIX:
-        return {v.row: (v.choices or [""])[0] for v in values}
-    value = values[0]
-    if value.number is not None:
-        return value.number
-    if value.choices is not None:
-        if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.DROPDOWN):
-            return value.choices[0]
-        return value.choices
-    if value.date is not None:
-        return value.date.isoformat()
-    return value.text
-
-
-def stored_answers(response: Response | None, questions: list[Question]) -> dict[str, Any]:
-    if response is None:
-        return {}
-    by_id = {q.pk: q for q in questions}
-    grouped: dict[int, list[StoredValue]] = {}
-    for a in response.answers.all():
-        grouped.setdefault(a.question_id, []).append(
-            StoredValue(row=a.row, number=a.number, text=a.text, choices=a.choices, date=a.date)
-        )
-    return {by_id[qid].key: logic_value(by_id[qid].kind, vals) for qid, vals in grouped.items()}
-
-
-def clean_page(
-    questions: list[Question],
-    flow: Flow,
-    page: int,
-    raw: Mapping[str, Any],
-    answers: dict[str, Any],
-    customer: Customer | None,
-) -> tuple[dict[int, list[StoredValue]], list[AnswerError]]:
-    """Cleans one page in question order: a question's display may depend on the one above."""
-    cleaned: dict[int, list[StoredValue]] = {}
-    errors: list[AnswerError] = []
-    for question in (q for q in questions if q.page == page):
-        answers.pop(question.key, None)
-        if not flow.visible([question], page, answers, customer):
-            continue
-        try:
-            values = clean_answer(question, raw.get(question.key))
-        except AnswerError as error:
-            errors.append(error)
-            continue
-        cleaned[question.pk] = values
-        if values:
-            answers[question.key] = logic_value(question.kind, values)
-    return cleaned, errors
 
 
 def _check_open(respondent: Respondent) -> None:

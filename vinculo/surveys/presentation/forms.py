@@ -11,14 +11,14 @@ from typing import Any
 
 from django.http import QueryDict
 
+from vinculo.surveys.answers import logic_value
 from vinculo.surveys.choices import QuestionKind as K
 from vinculo.surveys.presentation.pages import QuestionRow
 from vinculo.surveys.questions import AnswerError, clean_answer
-from vinculo.surveys.submission import logic_value
 
 
 def form_value(kind: str, value: Any) -> Any:
-    """A stored answer (as ``submission.stored_answers`` gives it) back in form shape."""
+    """A stored answer (as ``answers.stored_answers`` gives it) back in form shape."""
     if value is None:
         return None
     if kind == K.MATRIX and isinstance(value, dict):

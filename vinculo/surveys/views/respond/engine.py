@@ -25,6 +25,7 @@ from django.utils import translation
 
 from vinculo.lib.ratelimit import client_ip, hit
 from vinculo.surveys import respondents
+from vinculo.surveys.answers import stored_answers
 from vinculo.surveys.logic import Flow, flow_for, pipe
 from vinculo.surveys.models import Question, Response
 from vinculo.surveys.presentation import (
@@ -45,7 +46,6 @@ from vinculo.surveys.submission import (
     SubmissionRefused,
     answer_page,
     questions_of,
-    stored_answers,
 )
 
 KEY = re.compile(r"[A-Za-z0-9_-]{8,80}")
