@@ -138,6 +138,27 @@ def _customer_foreign_keys() -> list[tuple[type[models.Model], str]]:
     return found
 
 
+def _movable(
+    model: type[models.Model], field: str, merged: Customer, survivor: Customer
+) -> models.QuerySet[Any]:
+    """The merged customer's rows that can move to the survivor.
+
+    A row whose twin the survivor already has under a unique constraint (both invited by
+    one campaign, say) cannot move without breaking it: it stays with the merged record,
+    which keeps it as history, instead of making the whole merge fail.
+    """
+    rows = model._default_manager.filter(**{field: merged})
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint) or field not in constraint.fields:
+            continue
+        twins = model._default_manager.filter(**{field: survivor})
+        if constraint.condition is not None:
+            twins = twins.filter(constraint.condition)
+        same = {name: models.OuterRef(name) for name in constraint.fields if name != field}
+        rows = rows.exclude(models.Exists(twins.filter(**same)))
+    return rows
+
+
 @transaction.atomic
 def merge_customers(
     *, survivor_id: int, merged_id: int, actor: Actor, reason: str = ""
@@ -164,7 +185,7 @@ def merge_customers(
     snapshot["identities"] = list(merged.identities.values("kind", "value"))
     moved: dict[str, int] = {}
     for model, field in _customer_foreign_keys():
-        moved[model._meta.label_lower] = model._default_manager.filter(**{field: merged}).update(
+        moved[model._meta.label_lower] = _movable(model, field, merged, survivor).update(
             **{field: survivor}
         )
 

@@ -66,7 +66,7 @@ BUILDER = [
 
 RESPONSES = [
     op("get", f"{S}/responses", VIEW, f"{S}/responses?limit=500", lists=True),
-    op("get", f"{S}/responses", VIEW, f"{S}/responses?q={SOFIA_ANSWER}", lists=True),
+    op("get", f"{S}/responses", VIEW, f"{S}/responses?q={SOFIA_ANSWER[6:]}", lists=True),
     op(
         "get",
         f"{S}/responses/export",

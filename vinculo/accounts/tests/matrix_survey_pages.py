@@ -150,7 +150,8 @@ BUILDER = [
 
 RESPONSES = [
     get("surveys:responses", VIEW, lists=True),
-    get("surveys:responses", VIEW, query=f"q={SOFIA_ANSWER}", lists=True),
+    # A part of her answer: the page shows the search again, and must show nothing else.
+    get("surveys:responses", VIEW, query=f"q={SOFIA_ANSWER[6:]}", lists=True),
     get("surveys:response", VIEW, "response", about_sofia=True),
     get("surveys:export_csv", EXPORT, query="survey={survey}", lists=True),
     get("surveys:export_xlsx", EXPORT, query="survey={survey}", lists=True),
@@ -193,7 +194,7 @@ ENTRY = [
         outsider=(400,),
     ),
     get("surveys:entry_customers", ENTER, query="q=Sofía", lists=True),
-    get("surveys:entry_customers", ENTER, query="q=655000111", lists=True),
+    get("surveys:entry_customers", ENTER, query="q=655 000 111", lists=True),
     get("surveys:entry_interview", ENTER, "survey", query=INTERVIEW, about_sofia=True),
     post("surveys:entry_interview", ENTER, "survey", form=_interview, about_sofia=True),
     get("surveys:entry_done", ENTER, "response", about_sofia=True),

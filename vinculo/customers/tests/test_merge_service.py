@@ -2,9 +2,17 @@
 
 import pytest
 
+from vinculo.accounts.actors import SYSTEM
 from vinculo.customers.models import Customer, CustomerMerge, Identity
 from vinculo.customers.services import MergeRefused, merge_customers
 from vinculo.journeys.models import Interaction
+from vinculo.surveys.invitations import (
+    create_distribution,
+    create_distribution_invitations,
+    invite_customer,
+    send_distribution,
+)
+from vinculo.surveys.testing import published_survey
 from vinculo.test import Org, People, actor_of, add_interaction, make_customer
 
 
@@ -91,3 +99,29 @@ def test_impossible_merges_are_refused_and_change_nothing(
     assert CustomerMerge.objects.count() == 1
     b.refresh_from_db()
     assert b.identities.count() == 1 and b.merged_into_id is None
+
+
+def test_both_invited_by_one_campaign_the_merge_keeps_the_survivors_invitation(
+    org: Org, people: People
+) -> None:
+    survey = published_survey(unit=org.bilbao)
+    ana = make_customer("Ana García", email="ana@example.com")
+    dup = make_customer("Ana G.", phone="+34600112233")
+    campaign = create_distribution(
+        actor=SYSTEM,
+        survey=survey,
+        name="Todos",
+        channel="email",
+        audience={"customer_ids": [ana.pk, dup.pk]},
+    )
+    send_distribution(distribution=campaign)
+    create_distribution_invitations(distribution_id=campaign.pk)
+    single = invite_customer(survey=survey, customer=dup, channel="sms")
+
+    merge_customers(survivor_id=ana.pk, merged_id=dup.pk, actor=actor_of(people.bruno))
+
+    # One invitation per customer and campaign: the merged one's stays with its record.
+    assert campaign.invitations.get(customer=ana).customer_id == ana.pk
+    assert campaign.invitations.filter(customer=dup).count() == 1
+    single.refresh_from_db()
+    assert single.customer_id == ana.pk
