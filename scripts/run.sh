@@ -12,6 +12,8 @@ cd "$REPO_ROOT"
 
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
+# Links in invitation messages are built on SITE_URL: by default, this server's address.
+export SITE_URL="${SITE_URL:-http://$HOST:$PORT}"
 MANAGE=("$PY" manage.py)
 
 say "Migrating the database"

@@ -17,6 +17,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.customers.models import Customer
 from vinculo.surveys.choices import QuestionKind as K
 from vinculo.surveys.definition import CODE_PATTERN, OptionDef, QuestionDef, SurveyDefinition
 from vinculo.surveys.logic import CUSTOMER_FIELDS, UNARY
@@ -68,12 +69,16 @@ def condition_fields(subjects: list[tuple[str, Any]]) -> dict[str, forms.Field]:
     }
 
 
+def _customer_field_label(name: str) -> str:
+    return str(getattr(Customer._meta.get_field(name), "verbose_name", name))
+
+
 def condition_subjects(questions: list[QuestionDef]) -> list[tuple[str, Any]]:
     """Choices of what a condition looks at: earlier questions, then customer fields."""
     return [
         *((f"q:{q.key}", _("Answer to “%(key)s”") % {"key": q.key}) for q in questions),
         *(
-            (f"c:{name}", _("Customer: %(field)s") % {"field": name})
+            (f"c:{name}", _("Customer: %(field)s") % {"field": _customer_field_label(name)})
             for name in sorted(CUSTOMER_FIELDS)
         ),
         ("c:attributes", _("Customer attribute…")),

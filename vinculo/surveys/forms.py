@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
+from vinculo.customers.choices import ConsentChannel
 from vinculo.journeys.models import Channel, Touchpoint
 from vinculo.surveys.builder_fields import (
     LANGUAGE_NAMES,
@@ -44,7 +45,14 @@ class SurveySettingsForm(forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=150)
     slug = forms.SlugField(
-        label=_("Link name"), max_length=60, help_text=_("Part of the public link: /s/link-name/")
+        label=_("Link name"),
+        max_length=60,
+        help_text=_("Part of the public link: /s/link-name/"),
+        error_messages={
+            "invalid": _(
+                "Use only letters without accents, digits and hyphens, e.g. visita-tienda."
+            )
+        },
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=SurveyKind.choices)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
@@ -187,7 +195,7 @@ class QuestionForm(forms.Form):
     consent_channel = forms.ChoiceField(
         label=_("Consent for channel"),
         required=False,
-        choices=[("", "—"), *((c, c) for c in CONSENT_CHANNELS)],
+        choices=[("", "—"), *((c.value, c.label) for c in ConsentChannel if c in CONSENT_CHANNELS)],
     )
 
     SETTINGS = ("min", "max", "style", "max_choices", "max_length", "identifies", "channel")

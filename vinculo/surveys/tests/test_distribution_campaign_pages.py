@@ -121,7 +121,7 @@ def test_a_campaigns_page_counts_and_lists_its_invitations_by_status(
     text = page.content.decode()
     assert page.status_code == 200
     assert "Página 1 de 2" in text or "Page 1 of 2" in text
-    assert suppressed.count("no consent for e-mail") == 3
+    assert suppressed.count("sin consentimiento para e-mail") == 3
     assert "cliente59@example.com" not in suppressed
     assert "@example.com" in second_page
     with django_assert_max_num_queries(12):

@@ -82,3 +82,12 @@ def test_without_the_permission_the_preview_flag_shows_the_live_version(
 
     assert BANNER not in text_of(page)
     assert "¿Qué tal te atendimos?" in text_of(page)
+
+
+def test_previewing_a_live_survey_opens_no_draft(org: Org, people: People) -> None:
+    survey = published_survey(unit=org.bilbao)
+
+    page = client_for(people.bruno).get("/s/tu-visita/?preview=1")
+
+    assert page.status_code == 200
+    assert not survey.versions.filter(published_at__isnull=True).exists()

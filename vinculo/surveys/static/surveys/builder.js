@@ -2,7 +2,8 @@
    - lets HTMX swap the editor when the server answers 400 with the form and its errors;
    - shows only the settings of the chosen question kind;
    - copies the public link;
-   - brings the part just changed into view after a swap. */
+   - brings the part just changed into view after a swap;
+   - on a new survey, proposes the link name from the name (until the link name is typed). */
 (function () {
   "use strict";
 
@@ -77,5 +78,24 @@
   });
   document.addEventListener("htmx:afterSettle", function () {
     enhance(true);
+  });
+
+  function slugify(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var name = document.getElementById("id_name");
+    var slug = document.getElementById("id_slug");
+    if (!name || !slug || slug.value) {
+      return;  // editing an existing survey: its link must not change by itself
+    }
+    var typed = false;
+    slug.addEventListener("input", function () { typed = true; });
+    name.addEventListener("input", function () {
+      if (!typed) {
+        slug.value = slugify(name.value);
+      }
+    });
   });
 })();

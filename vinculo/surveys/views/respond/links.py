@@ -58,7 +58,11 @@ def survey_page(request: HttpRequest, slug: str) -> HttpResponse:
     wanted = request.POST.get("_lang") or request.GET.get("lang")
     language = respondents.choose_language(survey, requested=wanted, browser=browser)
     if request.GET.get("preview") and _can_manage(request):
-        visit = _preview(request, survey, draft_of(survey), language)
+        # The draft when there is one, else what is live: previewing must not open a draft.
+        draft = survey.versions.filter(published_at__isnull=True).first()
+        visit = _preview(
+            request, survey, draft or survey.current_version or draft_of(survey), language
+        )
     elif not survey.public_link:
         return show_refusal(request, "invitation_only", language)
     elif survey.status != SurveyStatus.LIVE or survey.current_version is None:
