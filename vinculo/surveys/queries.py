@@ -350,3 +350,18 @@ def distribution_invitations(
 def reachable(actor: Actor) -> Q:
     """Invitations a unit-limited actor may list: those landing in their units."""
     return Q() if actor.unit_ids is None else Q(unit_id__in=actor.unit_ids)
+
+
+def visible_distributions(actor: Actor) -> QuerySet[Distribution]:
+    """Campaigns the actor may see and act on. A unit-limited actor only creates campaigns
+    whose audience is a unit of theirs, and only those reach them afterwards."""
+    distributions = Distribution.objects.select_related("survey", "unit", "touchpoint")
+    if actor.unit_ids is None:
+        return distributions
+    in_scope = [
+        pk
+        for pk, audience in Distribution.objects.values_list("pk", "audience")
+        if str((audience or {}).get("unit", "")).isdigit()
+        and int(audience["unit"]) in actor.unit_ids
+    ]
+    return distributions.filter(pk__in=in_scope)

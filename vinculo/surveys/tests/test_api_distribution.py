@@ -199,6 +199,31 @@ def test_a_unit_limited_key_reaches_only_its_units(
     assert own.status_code == 201
 
 
+def test_a_unit_limited_key_cannot_see_or_start_a_campaign_of_other_units(
+    org: Org, survey: Survey
+) -> None:
+    head_office = key_client()
+    company = post(
+        head_office, f"{URL}/{survey.pk}/distributions", {"name": "Todos", "channel": "email"}
+    )
+    sur = post(
+        head_office,
+        f"{URL}/{survey.pk}/distributions",
+        {"name": "Sur", "channel": "email", "audience": {"unit": "sur"}},
+    )
+    norte = key_client(unit=org.norte)
+
+    listed = norte.get(f"{URL}/{survey.pk}/distributions").json()
+    read = norte.get(f"{URL}/distributions/{company.json()['id']}")
+    started = post(norte, f"{URL}/distributions/{sur.json()['id']}/send")
+    deleted = norte.delete(f"{URL}/distributions/{company.json()['id']}")
+
+    assert listed == []
+    assert (read.status_code, started.status_code, deleted.status_code) == (404, 404, 404)
+    assert set(Distribution.objects.values_list("status", flat=True)) == {"draft"}
+    assert Distribution.objects.count() == 2
+
+
 @pytest.mark.parametrize(
     ("person", "status"), [("alicia", 200), ("bruno", 200), ("carmen", 403), ("elena", 403)]
 )

@@ -188,7 +188,7 @@ def survey_distribution(request: HttpRequest, survey_id: int) -> HttpResponse:
             _refused(request, error)
         else:
             return redirect("surveys:distribution_detail", distribution_id=campaign.pk)
-    distributions = list(survey.distributions.all())
+    distributions = list(queries.visible_distributions(actor).filter(survey=survey))
     counts = queries.counts_by_distribution(distributions)
     context = {
         "survey": survey,
@@ -215,9 +215,7 @@ def audience_count(request: HttpRequest, survey_id: int) -> HttpResponse:
 def distribution_detail(request: HttpRequest, distribution_id: int) -> HttpResponse:
     """One campaign: counts by status and its invitations, filterable by status."""
     actor: Actor = request.actor  # type: ignore[attr-defined]
-    distribution = get_object_or_404(
-        Distribution.objects.select_related("survey", "unit", "touchpoint"), pk=distribution_id
-    )
+    distribution = get_object_or_404(queries.visible_distributions(actor), pk=distribution_id)
     status = request.GET.get("status", "")
     status = status if status in InvitationStatus.values else ""
     invitations = queries.distribution_invitations(distribution, status=status).filter(
@@ -246,9 +244,7 @@ def distribution_detail(request: HttpRequest, distribution_id: int) -> HttpRespo
 def distribution_edit(request: HttpRequest, distribution_id: int) -> HttpResponse:
     """Changes a draft campaign (a started one says so and stays as it is)."""
     actor: Actor = request.actor  # type: ignore[attr-defined]
-    distribution = get_object_or_404(
-        Distribution.objects.select_related("survey"), pk=distribution_id
-    )
+    distribution = get_object_or_404(queries.visible_distributions(actor), pk=distribution_id)
     form = CampaignForm(
         request.POST or None, actor=actor, initial=CampaignForm.initial_of(distribution)
     )
@@ -268,7 +264,8 @@ def distribution_edit(request: HttpRequest, distribution_id: int) -> HttpRespons
 
 def _act(request: HttpRequest, distribution_id: int, act: Any, done: str) -> HttpResponse:
     """Runs one campaign service on a POST, says how it went, goes back to the campaign."""
-    distribution = get_object_or_404(Distribution, pk=distribution_id)
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    distribution = get_object_or_404(queries.visible_distributions(actor), pk=distribution_id)
     try:
         result = act(distribution)
     except campaigns.DistributionRefused as error:
@@ -308,7 +305,8 @@ def distribution_retry(request: HttpRequest, distribution_id: int) -> HttpRespon
 @require_perm(Perm.MANAGE_SURVEYS)
 def distribution_delete(request: HttpRequest, distribution_id: int) -> HttpResponse:
     """Deletes a draft campaign."""
-    distribution = get_object_or_404(Distribution, pk=distribution_id)
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    distribution = get_object_or_404(queries.visible_distributions(actor), pk=distribution_id)
     try:
         campaigns.delete_distribution(distribution=distribution)
     except campaigns.DistributionRefused as error:

@@ -35,8 +35,8 @@ from vinculo.surveys.models import Distribution, Invitation
 router = Router()
 
 
-def _distribution(distribution_id: int) -> Distribution:
-    distribution = Distribution.objects.select_related("unit").filter(pk=distribution_id).first()
+def _distribution(actor: Actor, distribution_id: int) -> Distribution:
+    distribution = queries.visible_distributions(actor).filter(pk=distribution_id).first()
     if distribution is None:
         raise not_found()
     return distribution
@@ -108,7 +108,7 @@ def create(request: HttpRequest, survey_id: int, payload: DistributionIn) -> Any
         )
     except campaigns.DistributionRefused as error:
         return refused(error)
-    return Status(201, _outs([_distribution(distribution.pk)])[0])
+    return Status(201, _outs([_distribution(actor, distribution.pk)])[0])
 
 
 @router.get(
@@ -119,7 +119,7 @@ def create(request: HttpRequest, survey_id: int, payload: DistributionIn) -> Any
 def list_for_survey(request: HttpRequest, survey_id: int) -> list[dict[str, Any]]:
     actor = require(request, Perm.MANAGE_SURVEYS)
     survey = survey_or_404(actor, survey_id)
-    return _outs(list(survey.distributions.select_related("unit")))
+    return _outs(list(queries.visible_distributions(actor).filter(survey=survey)))
 
 
 @router.get(
@@ -128,8 +128,8 @@ def list_for_survey(request: HttpRequest, survey_id: int) -> list[dict[str, Any]
     url_name="distribution",
 )
 def detail(request: HttpRequest, distribution_id: int) -> dict[str, Any]:
-    require(request, Perm.MANAGE_SURVEYS)
-    return _outs([_distribution(distribution_id)])[0]
+    actor = require(request, Perm.MANAGE_SURVEYS)
+    return _outs([_distribution(actor, distribution_id)])[0]
 
 
 @router.patch(
@@ -140,14 +140,14 @@ def detail(request: HttpRequest, distribution_id: int) -> dict[str, Any]:
 def update(request: HttpRequest, distribution_id: int, payload: DistributionPatch) -> Any:
     """Changes a draft campaign (409 once it has started)."""
     actor = require(request, Perm.MANAGE_SURVEYS)
-    distribution = _distribution(distribution_id)
+    distribution = _distribution(actor, distribution_id)
     try:
         campaigns.update_distribution(
             actor=actor, distribution=distribution, **_fields(actor, payload)
         )
     except campaigns.DistributionRefused as error:
         return refused(error)
-    return _outs([_distribution(distribution_id)])[0]
+    return _outs([_distribution(actor, distribution_id)])[0]
 
 
 @router.delete(
@@ -157,9 +157,9 @@ def update(request: HttpRequest, distribution_id: int, payload: DistributionPatc
 )
 def delete(request: HttpRequest, distribution_id: int) -> Any:
     """Deletes a draft campaign (409 once it has started)."""
-    require(request, Perm.MANAGE_SURVEYS)
+    actor = require(request, Perm.MANAGE_SURVEYS)
     try:
-        campaigns.delete_distribution(distribution=_distribution(distribution_id))
+        campaigns.delete_distribution(distribution=_distribution(actor, distribution_id))
     except campaigns.DistributionRefused as error:
         return refused(error)
     return Status(204, None)
@@ -173,12 +173,12 @@ def delete(request: HttpRequest, distribution_id: int) -> Any:
 def send(request: HttpRequest, distribution_id: int) -> Any:
     """Starts a draft campaign: now, or at its ``send_at``. Invitations are created and sent
     in the background; poll the campaign for its counts."""
-    require(request, Perm.MANAGE_SURVEYS)
+    actor = require(request, Perm.MANAGE_SURVEYS)
     try:
-        campaigns.send_distribution(distribution=_distribution(distribution_id))
+        campaigns.send_distribution(distribution=_distribution(actor, distribution_id))
     except campaigns.DistributionRefused as error:
         return refused(error)
-    return Status(202, _outs([_distribution(distribution_id)])[0])
+    return Status(202, _outs([_distribution(actor, distribution_id)])[0])
 
 
 @router.post(
@@ -188,12 +188,12 @@ def send(request: HttpRequest, distribution_id: int) -> Any:
 )
 def cancel(request: HttpRequest, distribution_id: int) -> Any:
     """Stops a campaign: invitations not sent yet never will be."""
-    require(request, Perm.MANAGE_SURVEYS)
+    actor = require(request, Perm.MANAGE_SURVEYS)
     try:
-        campaigns.cancel_distribution(distribution=_distribution(distribution_id))
+        campaigns.cancel_distribution(distribution=_distribution(actor, distribution_id))
     except campaigns.DistributionRefused as error:
         return refused(error)
-    return _outs([_distribution(distribution_id)])[0]
+    return _outs([_distribution(actor, distribution_id)])[0]
 
 
 @router.post(
@@ -204,12 +204,12 @@ def cancel(request: HttpRequest, distribution_id: int) -> Any:
 def retry(request: HttpRequest, distribution_id: int) -> dict[str, Any]:
     """Queues again the invitations that failed for a passing reason (they ran out of tries);
     bounced, suppressed and interrupted ones stay."""
-    require(request, Perm.MANAGE_SURVEYS)
-    distribution = _distribution(distribution_id)
+    actor = require(request, Perm.MANAGE_SURVEYS)
+    distribution = _distribution(actor, distribution_id)
     campaigns.retry_failed(
         distribution=distribution, max_attempts=settings.SURVEY_SEND_MAX_ATTEMPTS
     )
-    return _outs([_distribution(distribution_id)])[0]
+    return _outs([_distribution(actor, distribution_id)])[0]
 
 
 def _invitations(actor: Actor) -> QuerySet[Invitation]:
@@ -226,7 +226,7 @@ def invitations(
 ) -> dict[str, Any]:
     """A campaign's invitations, newest first, optionally of one status."""
     actor = require(request, Perm.MANAGE_SURVEYS)
-    rows = _invitations(actor).filter(distribution=_distribution(distribution_id))
+    rows = _invitations(actor).filter(distribution=_distribution(actor, distribution_id))
     if query.status:
         rows = rows.filter(status=query.status)
     return page(rows.order_by("-pk"), query)
