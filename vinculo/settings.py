@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "vinculo.imports",
     "vinculo.messaging",
     "vinculo.surveys",
+    "vinculo.metrics",
 ]
 
 MIDDLEWARE = [

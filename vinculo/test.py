@@ -68,6 +68,7 @@ SEED_MIGRATIONS = (
     "vinculo.accounts.migrations.0002_default_departments",
     "vinculo.journeys.migrations.0002_default_catalogue",
     "vinculo.surveys.migrations.0002_seed",
+    "vinculo.metrics.migrations.0002_seed",
 )
 
 

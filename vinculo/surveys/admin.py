@@ -13,6 +13,7 @@ from vinculo.surveys.models import (
     ContactPolicy,
     Distribution,
     Invitation,
+    ResponseChange,
     Survey,
     SurveyVersion,
     TriggerRule,
@@ -157,3 +158,12 @@ class ContactPolicyAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ContactPolicy, form: Any, change: bool) -> None:
         obj.pk = 1  # the singleton (a check constraint refuses any other id)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ResponseChange)
+class ResponseChangeAdmin(ReadOnly):
+    """The audit of corrected and deleted responses."""
+
+    list_display = ["response_ref", "survey", "kind", "actor_label", "created_at"]
+    list_filter = ["kind", "survey"]
+    search_fields = ["=response_ref", "actor_label", "reason"]

@@ -52,3 +52,19 @@ def record_response_on_timeline(response: Response) -> None:
         record_kind=RESPONSE_KIND,
         record_id=response.pk,
     )
+
+
+def _timeline_row(response_id: int) -> Any:
+    from vinculo.journeys.models import Interaction
+
+    return Interaction.objects.filter(source=SOURCE, external_id=f"response-{response_id}")
+
+
+def refresh_response_on_timeline(response: Response) -> None:
+    """After a correction: the timeline row shows the new scores and unit."""
+    _timeline_row(response.pk).update(attributes=headline(response), unit_id=response.unit_id)
+
+
+def remove_response_from_timeline(response_id: int) -> None:
+    """After a deletion: the response leaves the customer's timeline too."""
+    _timeline_row(response_id).delete()

@@ -21,6 +21,7 @@ from vinculo.accounts.models import Unit
 from vinculo.customers.models import Customer
 from vinculo.journeys.models import Touchpoint
 from vinculo.lib import fastinsert
+from vinculo.metrics import rollups
 from vinculo.surveys import identify
 from vinculo.surveys.answers import clean_page, stored_answers
 from vinculo.surveys.caches import channel_id, questions_of
@@ -221,6 +222,7 @@ class _Step:
         )
         _write(response, self.cleaned)
         if next_page is None:
+            rollups.record_written(response, self.questions, self.cleaned)
             self._after_completion(response, known)
         else:
             _mark_invitation(self.respondent.invitation, InvitationStatus.STARTED)
@@ -259,9 +261,19 @@ class _Step:
             response.customer, known = identify.respondent_from_answers(
                 questions, self.answers, unit_id=response.unit_id, language=response.language
             )
+        response.segment, response.lifecycle_stage = _profile(response.customer)
         response.save(
-            update_fields=["status", "completed_at", "customer", "last_page", "updated_at"]
+            update_fields=[
+                "status",
+                "completed_at",
+                "customer",
+                "segment",
+                "lifecycle_stage",
+                "last_page",
+                "updated_at",
+            ]
         )
+        rollups.record_stored([response.pk])
         self._after_completion(response, known)
 
     def _after_completion(self, response: Response, known: bool) -> None:
@@ -318,6 +330,7 @@ def _create(
 ) -> Response:
     code = respondent.channel_code or COLLECTOR_CHANNELS[Collector(respondent.collector)]
     now = timezone.now()
+    segment, lifecycle_stage = _profile(customer)
     response = fastinsert.insert(
         Response,
         {
@@ -328,6 +341,8 @@ def _create(
             "unit_id": respondent.unit.pk,
             "touchpoint_id": respondent.touchpoint.pk if respondent.touchpoint else None,
             "channel_id": channel_id(code),
+            "segment": segment,
+            "lifecycle_stage": lifecycle_stage,
             "collector": respondent.collector,
             "language": respondent.language,
             "status": ResponseStatus.COMPLETE if complete else ResponseStatus.PARTIAL,
@@ -347,6 +362,13 @@ def _create(
     response.touchpoint = respondent.touchpoint
     response.customer = customer
     return response
+
+
+def _profile(customer: Customer | None) -> tuple[str, str]:
+    """The segment and lifecycle stage a response records of its customer, as they are now."""
+    if customer is None:
+        return "", ""
+    return customer.segment, customer.lifecycle_stage
 
 
 def _write(response: Response, cleaned: Mapping[int, list[StoredValue]]) -> None:

@@ -6,7 +6,7 @@ from vinculo.surveys.models.distribution import (
     Invitation,
     TriggerRule,
 )
-from vinculo.surveys.models.responses import Answer, Response
+from vinculo.surveys.models.responses import Answer, Response, ResponseChange
 from vinculo.surveys.models.survey import Question, Survey, SurveyVersion
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Invitation",
     "Question",
     "Response",
+    "ResponseChange",
     "Survey",
     "SurveyVersion",
     "TriggerRule",

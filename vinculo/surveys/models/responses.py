@@ -18,6 +18,7 @@ class Response(models.Model):
     ``idempotency_key`` makes every submission path retry-safe: the page embeds one per
     response form, API callers send their own. An invitation has at most one response.
     ``customer`` is empty for anonymous answers; known respondents also get a timeline row.
+    Complete responses are what the metrics count (``metrics.rollups``).
     """
 
     survey = models.ForeignKey(
@@ -49,6 +50,10 @@ class Response(models.Model):
     channel = models.ForeignKey(
         Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="+"
     )
+    # The customer's segment and lifecycle stage when they answered: reports compare
+    # groups as they were, and a customer moving on later does not rewrite past figures.
+    segment = models.CharField(_("customer segment"), max_length=60, blank=True)
+    lifecycle_stage = models.CharField(_("lifecycle stage"), max_length=20, blank=True)
     collector = models.CharField(_("collected by"), max_length=20, choices=Collector.choices)
     language = models.CharField(_("language"), max_length=8)
     status = models.CharField(
@@ -123,3 +128,39 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.key}{'/' + self.row if self.row else ''}"
+
+
+class ResponseChange(models.Model):
+    """Audit of a correction or a deletion of a stored response: who, when, why, and the
+    response as it was (its answers by question key), kept after a deletion too."""
+
+    class Kind(models.TextChoices):
+        CORRECTED = "corrected", _("Corrected")
+        DELETED = "deleted", _("Deleted")
+
+    response_ref = models.BigIntegerField(_("response"))
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("change"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    reason = models.TextField(_("reason"), blank=True)
+    before = models.JSONField(_("before the change"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("response change")
+        verbose_name_plural = _("response changes")
+        indexes = [models.Index(fields=["response_ref"], name="responsechange_response")]
+
+    def __str__(self) -> str:
+        return f"#{self.response_ref} {self.get_kind_display()}"
