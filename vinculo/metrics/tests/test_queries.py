@@ -43,7 +43,8 @@ def recount(unit_paths=None, since=None, until=None, **where):
     """The NPS counts straight from the answers, by another road than the roll-ups."""
     counts = Counts()
     for a in Answer.objects.filter(question__key="nps").select_related("response__unit"):
-        r = a.response
+        r, number = a.response, a.number or 0
+        assert r.completed_at is not None
         day = local_day(r.completed_at)
         if (since and day < since) or (until and day > until):
             continue
@@ -51,7 +52,7 @@ def recount(unit_paths=None, since=None, until=None, **where):
             continue
         if any(getattr(r, field) != value for field, value in where.items()):
             continue
-        counts += Counts(1, a.number, a.number**2, int(a.number >= 9), int(a.number <= 6))
+        counts += Counts(1, number, number**2, int(number >= 9), int(number <= 6))
     return counts
 
 
@@ -71,7 +72,7 @@ def test_a_company_figure_is_the_count_weighted_combination_of_its_units(world, 
     }
     for parts in (regions, stores):
         figures = [p.figure for p in parts]
-        weighted = sum(x.n * x.headline.value for x in figures) / sum(x.n for x in figures)
+        weighted = sum(x.n * (x.headline.value or 0.0) for x in figures) / sum(x.n for x in figures)
         assert weighted == approx(company.headline.value)
         assert sum((p.counts for p in parts), Counts()) == recount()
 
