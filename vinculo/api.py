@@ -17,13 +17,14 @@ from vinculo.imports.api import batch_router
 from vinculo.imports.api import router as imports_router
 from vinculo.journeys.api import router as journeys_router
 from vinculo.lib.apiedge import on_validation_error
+from vinculo.metrics.api import router as metrics_router
 from vinculo.surveys.api import public_router as surveys_public_router
 from vinculo.surveys.api import router as surveys_router
 
 api = NinjaAPI(
     title="Vínculo API",
     version="1",
-    description="Customers, identities, interactions, imports and surveys.",
+    description="Customers, identities, interactions, imports, surveys and CX metrics.",
     auth=[ApiKeyAuth(), SessionAuth()],
     urls_namespace="api",
     # Swagger UI is served from ninja's bundled static files ("ninja" is an installed app);
@@ -40,6 +41,7 @@ api.add_router("/interactions", journeys_router)
 api.add_router("/imports", imports_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/public", surveys_public_router)
+api.add_router("/metrics", metrics_router)
 
 
 @api.get("/health", auth=None, tags=["meta"])

@@ -25,6 +25,8 @@ SCOPE_LABELS: dict[Perm, Promise] = {
     Perm.VIEW_RESPONSES: _("Read survey responses"),
     Perm.ENTER_RESPONSES: _("Enter responses (interviews, kiosks, other systems)"),
     Perm.EXPORT_RESPONSES: _("Export survey responses"),
+    Perm.MANAGE_RESPONSES: _("Correct and delete survey responses"),
+    Perm.VIEW_METRICS: _("Read CX metrics and dashboards"),
 }
 
 

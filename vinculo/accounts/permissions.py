@@ -24,6 +24,8 @@ class Perm(StrEnum):
     VIEW_RESPONSES = "responses.view"
     ENTER_RESPONSES = "responses.enter"  # phone and in-person interviews, kiosks
     EXPORT_RESPONSES = "responses.export"
+    MANAGE_RESPONSES = "responses.manage"  # correct or delete stored responses
+    VIEW_METRICS = "metrics.view"  # dashboards and figures, for the actor's units
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -41,6 +43,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_RESPONSES,
             Perm.ENTER_RESPONSES,
             Perm.EXPORT_RESPONSES,
+            Perm.MANAGE_RESPONSES,
+            Perm.VIEW_METRICS,
         }
     ),
     Role.UNIT_MANAGER: frozenset(
@@ -52,6 +56,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_RESPONSES,
             Perm.ENTER_RESPONSES,
             Perm.EXPORT_RESPONSES,
+            Perm.VIEW_METRICS,
         }
     ),
     Role.AGENT: frozenset(
@@ -61,9 +66,10 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.ADD_INTERACTIONS,
             Perm.VIEW_RESPONSES,
             Perm.ENTER_RESPONSES,
+            Perm.VIEW_METRICS,
         }
     ),
-    Role.VIEWER: frozenset({Perm.VIEW_CUSTOMERS, Perm.VIEW_RESPONSES}),
+    Role.VIEWER: frozenset({Perm.VIEW_CUSTOMERS, Perm.VIEW_RESPONSES, Perm.VIEW_METRICS}),
 }
 
 # Scopes an API key may carry: every permission except managing keys themselves,

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vinculo.journeys.models import Channel, Touchpoint
@@ -50,7 +51,7 @@ class QuestionMeta:
 
 def questions(
     *,
-    metric: str | None = None,
+    metrics: Iterable[str] = (),
     survey_id: int | None = None,
     key: str | None = None,
     ids: Iterable[int] | None = None,
@@ -59,10 +60,13 @@ def questions(
     rows = Question.objects.filter(
         kind__in=COUNTED_KINDS, version__published_at__isnull=False
     ).select_related("version__survey")
-    if metric is not None:
-        rows = rows.filter(kind=METRIC_KINDS[Metric(metric)])
+    wanted = Q()
+    for metric in metrics:
+        kind = Q(kind=METRIC_KINDS[Metric(metric)])
         if metric in CUSTOMER_METRICS:
-            rows = rows.filter(version__survey__kind=SurveyKind.CUSTOMER)
+            kind &= Q(version__survey__kind=SurveyKind.CUSTOMER)
+        wanted |= kind
+    rows = rows.filter(wanted)
     if survey_id is not None:
         rows = rows.filter(version__survey_id=survey_id)
     if key:

@@ -17,9 +17,12 @@ from vinculo.customers.choices import LifecycleStage
 from vinculo.journeys.models import Channel, InteractionType, JourneyStage, Touchpoint
 from vinculo.metrics.catalogue import METRIC_KINDS
 from vinculo.metrics.choices import Metric
+from vinculo.metrics.models import MetricPolicy
 from vinculo.metrics.periods import DEFAULT_PRESET, LONGEST, PRESETS, Period, preset
 from vinculo.metrics.reading import Where
 from vinculo.surveys.models import Survey
+
+DEFAULT_MIN_SAMPLE = 30
 
 
 @dataclass
@@ -53,6 +56,7 @@ class MetricFilter:
     survey: Survey | None = None
     question: str = ""
     where: Where = field(default_factory=Where)
+    min_sample: int = 30  # figures on fewer answers are suppressed (MetricPolicy)
     # The filters as given, for links (drill-down, exports) to carry them on.
     raw: RawFilter = field(default_factory=RawFilter)
 
@@ -160,5 +164,11 @@ def resolve(actor: Actor, raw: RawFilter) -> MetricFilter:
         survey=survey,
         question=(raw.question or "").strip(),
         where=where,
+        min_sample=policy_min_sample(),
         raw=raw,
     )
+
+
+def policy_min_sample() -> int:
+    found = MetricPolicy.objects.filter(pk=1).values_list("min_sample", flat=True).first()
+    return found or DEFAULT_MIN_SAMPLE

@@ -21,7 +21,6 @@ from vinculo.metrics.catalogue import QuestionMeta
 from vinculo.metrics.choices import Breakdown, Dimension, Metric
 from vinculo.metrics.figures import Figure, difference, figure, score_sums
 from vinculo.metrics.filters import MetricFilter
-from vinculo.metrics.models import MetricPolicy
 from vinculo.metrics.periods import Period
 from vinculo.metrics.reading import Group, Key, read
 from vinculo.metrics.rollups.deltas import report_zone
@@ -31,17 +30,11 @@ from vinculo.surveys.choices import ResponseStatus, SurveyKind
 from vinculo.surveys.models import Answer, Response
 from vinculo.surveys.queries import headline_scores
 
-DEFAULT_MIN_SAMPLE = 30
 
-
-def min_sample() -> int:
-    found = MetricPolicy.objects.filter(pk=1).values_list("min_sample", flat=True).first()
-    return found or DEFAULT_MIN_SAMPLE
-
-
-def measure_questions(f: MetricFilter, metric: str | None = None) -> dict[int, QuestionMeta]:
+def measure_questions(f: MetricFilter, *metrics: str) -> dict[int, QuestionMeta]:
+    """The questions of the filter's measure (or of ``metrics``), narrowed as it says."""
     return catalogue.questions(
-        metric=metric or f.metric,
+        metrics=metrics or (f.metric,),
         survey_id=f.survey.pk if f.survey else None,
         key=f.question or None,
     )
@@ -70,37 +63,70 @@ class Tile:
     versus_parent: Difference | None = None  # the unit against the rest of its parent
 
 
-def tile(actor: Actor, f: MetricFilter, metric: str | None = None) -> Tile:
-    metric = metric or f.metric
-    kind = catalogue.METRIC_KINDS[Metric(metric)]
-    questions = measure_questions(f, metric)
-    min_n = min_sample()
-    now = _total(f, questions)
-    before = _total(f, questions, f.period.previous())
-    parent, parent_figure, versus = None, None, None
-    # The parent's figure is data of units beyond the actor's scope unless they see it.
-    if f.unit.parent_id is not None and actor.sees_unit(f.unit.parent_id):
-        parent = Unit.objects.get(pk=f.unit.parent_id)
-        around = _total(replace(f, unit=parent), questions)
-        parent_figure = figure(kind, around, min_n)
-        versus = difference(kind, now, around - now, min_n)
-    return Tile(
-        metric,
-        figure(kind, now, min_n),
-        figure(kind, before, min_n),
-        difference(kind, now, before, min_n),
-        parent,
-        parent_figure,
-        versus,
-    )
-
-
 def tiles(actor: Actor, f: MetricFilter) -> list[Tile]:
-    """NPS, CSAT and CES of customers (and eNPS when asked for) side by side."""
+    """NPS, CSAT and CES of customers (and eNPS when asked for) side by side: each measure
+    read in the same few queries as one."""
     metrics = [*catalogue.CUSTOMER_METRICS]
     if f.metric == Metric.ENPS:
         metrics.append(Metric.ENPS)
-    return [tile(actor, f, metric) for metric in metrics]
+    questions = measure_questions(f, *metrics)
+    min_n = f.min_sample
+    now = _by_kind(f, questions, f.period)
+    before = _by_kind(f, questions, f.period.previous())
+    parent = _parent(actor, f.unit)
+    around = _by_kind(replace(f, unit=parent), questions, f.period) if parent else {}
+    found = []
+    for metric in metrics:
+        kind = catalogue.METRIC_KINDS[Metric(metric)]
+        here, earlier = now.get(kind, Counts()), before.get(kind, Counts())
+        parent_figure, versus = None, None
+        if parent is not None:
+            whole = around.get(kind, Counts())
+            parent_figure = figure(kind, whole, min_n)
+            versus = difference(kind, here, whole - here, min_n)
+        found.append(
+            Tile(
+                metric,
+                figure(kind, here, min_n),
+                figure(kind, earlier, min_n),
+                difference(kind, here, earlier, min_n),
+                parent,
+                parent_figure,
+                versus,
+            )
+        )
+    return found
+
+
+def tile(actor: Actor, f: MetricFilter) -> Tile:
+    """The filter's own measure, as ``tiles`` gives it."""
+    return next(t for t in tiles(actor, f) if t.metric == f.metric)
+
+
+def _by_kind(
+    f: MetricFilter, questions: dict[int, QuestionMeta], period: Period
+) -> dict[str, Counts]:
+    found = read(
+        questions=list(questions),
+        units=[f.unit],
+        period=period,
+        where=f.where,
+        group=Group(question=True),
+    )
+    totals: dict[str, Counts] = {}
+    for (question_id,), counts in found.items():
+        kind = questions[question_id].kind
+        totals[kind] = totals.get(kind, Counts()) + counts
+    return totals
+
+
+def _parent(actor: Actor, unit: Unit) -> Unit | None:
+    """The unit's parent, if the actor may see it: its figures are data of units beyond
+    a unit manager's subtree."""
+    if unit.parent_id is None or not actor.sees_unit(unit.parent_id):
+        return None
+    parent: Unit | None = unit.parent
+    return parent
 
 
 # -- trend ---------------------------------------------------------------------------------
@@ -121,7 +147,7 @@ def trend(f: MetricFilter, interval: str) -> list[TrendPoint]:
         where=f.where,
         group=Group(bucket=interval),
     )
-    min_n = min_sample()
+    min_n = f.min_sample
     return [
         TrendPoint(start, figure(f.kind, found.get((start,), Counts()), min_n))
         for start in f.period.buckets(interval)
@@ -144,9 +170,9 @@ class Row:
 
 
 def _rows(
-    kind: str, total: Counts, groups: dict[str, tuple[str, Counts]], unit_of: Any = None
+    f: MetricFilter, total: Counts, groups: dict[str, tuple[str, Counts]], unit_of: Any = None
 ) -> list[Row]:
-    min_n = min_sample()
+    kind, min_n = f.kind, f.min_sample
     rows = [
         Row(
             key,
@@ -187,7 +213,7 @@ def breakdown(actor: Actor, f: MetricFilter, by: str, language: str = "es") -> l
         )
         by_id = {u.pk: u for u in children}
         groups = {str(pk): (by_id[pk].name, c) for (pk,), c in found.items()}
-        return _rows(f.kind, total, groups, lambda key: by_id[int(key)])
+        return _rows(f, total, groups, lambda key: by_id[int(key)])
     if by in (Breakdown.SURVEY, Breakdown.QUESTION):
         found = read(
             questions=ids,
@@ -203,7 +229,7 @@ def breakdown(actor: Actor, f: MetricFilter, by: str, language: str = "es") -> l
                 return str(meta.survey_id), meta.survey_name
             return f"{meta.survey_id}:{meta.key}", f"{meta.survey_name} · {meta.label(language)}"
 
-        return _rows(f.kind, total, _merge(found, name))
+        return _rows(f, total, _merge(found, name))
     dim = {
         Breakdown.TOUCHPOINT: Dimension.TOUCHPOINT,
         Breakdown.INTERACTION_TYPE: Dimension.TOUCHPOINT,
@@ -215,7 +241,7 @@ def breakdown(actor: Actor, f: MetricFilter, by: str, language: str = "es") -> l
     found = read(
         questions=ids, units=[f.unit], period=f.period, where=f.where, group=Group(dim=dim)
     )
-    return _rows(f.kind, total, _merge(found, _namer(by)))
+    return _rows(f, total, _merge(found, _namer(by)))
 
 
 def _namer(by: str) -> Callable[[str], tuple[str, str]]:
@@ -288,7 +314,7 @@ def league(f: MetricFilter) -> League:
     answered = [u for u in leaves if (u.pk,) in found]
     counts = [found[(u.pk,)] for u in answered]
     model = shrink([score_sums(f.kind, c) for c in counts])
-    min_n = min_sample()
+    min_n = f.min_sample
     scored = [
         (unit, figure(f.kind, c, min_n), estimate, c)
         for unit, c, estimate in zip(answered, counts, model.values, strict=True)
@@ -325,7 +351,7 @@ def distribution(f: MetricFilter, question_key: str, language: str = "es") -> li
         where=f.where,
         group=Group(option=True),
     )
-    min_n = min_sample()
+    min_n = f.min_sample
     if meta.kind == K.MATRIX:
         return [
             OptionShare(

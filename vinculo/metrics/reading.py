@@ -144,7 +144,7 @@ def _from_cube(
         rows = rows.filter(value__in=sorted(_text(dim, v) for v in values))
     parts = _parts(group, ("question_id", "unit_id", "value", "start", "option"))
     found: dict[Key, Counts] = {}
-    for row in rows.order_by().values(*parts).annotate(**SUMS):
+    for row in _summed(rows, parts):
         _add(found, _key(group, row, row.get("value", "")), row)
     if dim:
         # The targets' own answers of the loose days, by dimension, are in ScoreDay only.
@@ -225,7 +225,15 @@ def _days(
         parts.append("day")
     if group.option:
         parts.append("option")
-    return list(rows.order_by().values(*parts).annotate(**SUMS))
+    return _summed(rows, parts)
+
+
+def _summed(rows: QuerySet[Any], parts: list[str]) -> list[dict[str, Any]]:
+    """The counts summed by ``parts``; with no parts, one row (none if nothing matched)."""
+    if parts:
+        return list(rows.order_by().values(*parts).annotate(**SUMS))
+    total = rows.order_by().aggregate(**SUMS)
+    return [total] if total["n"] is not None else []
 
 
 def _from_days(

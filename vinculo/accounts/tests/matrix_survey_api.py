@@ -20,6 +20,7 @@ MANAGE = Perm.MANAGE_SURVEYS
 VIEW = Perm.VIEW_RESPONSES
 ENTER = Perm.ENTER_RESPONSES
 EXPORT = Perm.EXPORT_RESPONSES
+CORRECT = Perm.MANAGE_RESPONSES
 
 S = f"{A}/surveys"
 SOFIA_PHONE = [{"kind": "phone", "value": "655 000 111"}]
@@ -86,6 +87,21 @@ RESPONSES = [
         f"{S}/responses/{{response_id}}",
         VIEW,
         f"{S}/responses/{{response}}",
+        about_sofia=True,
+    ),
+    op(
+        "patch",
+        f"{S}/responses/{{response_id}}",
+        CORRECT,
+        f"{S}/responses/{{response}}",
+        lambda w: {"answers": {"nps": 8}, "reason": "Error al teclear"},
+        about_sofia=True,
+    ),
+    op(
+        "delete",
+        f"{S}/responses/{{response_id}}",
+        CORRECT,
+        f"{S}/responses/{{response}}?reason=Respuesta+de+prueba",
         about_sofia=True,
     ),
     op(

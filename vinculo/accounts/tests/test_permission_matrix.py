@@ -2,7 +2,7 @@
 
 The table lists each endpoint with the permission it needs and how it relates to a
 customer; its rows live in matrix_core.py (customers, interactions, imports, accounts),
-matrix_survey_pages.py and matrix_survey_api.py (surveys). Two customers anchor the
+matrix_survey_pages.py and matrix_survey_api.py (surveys) and matrix_metrics.py (metrics). Two customers anchor the
 scoping checks: Sofía, whose data lives in Sevilla (region Sur), and Beatriz, whose data
 lives in Bilbao (region Norte). Carmen (manages Norte) and Diego (manages Bilbao) must
 never see Sofía through any page or endpoint; Gabriel (manages Sur) must.
@@ -21,7 +21,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vinculo.accounts.permissions import Perm
 from vinculo.accounts.services import create_api_key
-from vinculo.accounts.tests import matrix_core, matrix_survey_api, matrix_survey_pages
+from vinculo.accounts.tests import (
+    matrix_core,
+    matrix_metrics,
+    matrix_survey_api,
+    matrix_survey_pages,
+)
 from vinculo.accounts.tests.matrix import ANY_ROLE, PUBLIC, SIGNED_IN, A, Endpoint, World
 from vinculo.accounts.tests.matrix_survey_world import SOFIA_ANSWER, build_survey_world
 from vinculo.api import api
@@ -43,6 +48,7 @@ MANAGER = {
     Perm.VIEW_RESPONSES,
     Perm.ENTER_RESPONSES,
     Perm.EXPORT_RESPONSES,
+    Perm.VIEW_METRICS,
 }
 PERSON_PERMS = {
     "alicia": set(Perm),
@@ -58,6 +64,8 @@ PERSON_PERMS = {
         Perm.VIEW_RESPONSES,
         Perm.ENTER_RESPONSES,
         Perm.EXPORT_RESPONSES,
+        Perm.MANAGE_RESPONSES,
+        Perm.VIEW_METRICS,
     },
     "carmen": MANAGER,
     "diego": MANAGER,
@@ -68,15 +76,16 @@ PERSON_PERMS = {
         Perm.ADD_INTERACTIONS,
         Perm.VIEW_RESPONSES,
         Perm.ENTER_RESPONSES,
+        Perm.VIEW_METRICS,
     },
-    "fernando": {Perm.VIEW_CUSTOMERS, Perm.VIEW_RESPONSES},
+    "fernando": {Perm.VIEW_CUSTOMERS, Perm.VIEW_RESPONSES, Perm.VIEW_METRICS},
     "nadie": set(),
 }
 # Imports re-point customers company-wide: they need a company-wide actor as well.
 COMPANY_WIDE = {"alicia", "bruno", "elena", "fernando", "nadie"}
 
-PAGES = matrix_core.PAGES + matrix_survey_pages.PAGES
-API = matrix_core.API + matrix_survey_api.API
+PAGES = matrix_core.PAGES + matrix_survey_pages.PAGES + matrix_metrics.PAGES
+API = matrix_core.API + matrix_survey_api.API + matrix_metrics.API
 ENDPOINTS = PAGES + API
 
 

@@ -139,6 +139,7 @@ def test_figures_below_the_minimum_sample_are_suppressed_but_keep_their_n(world,
     assert figure.suppressed and figure.headline.value is None and figure.headline.low is None
 
     MetricPolicy.objects.filter(pk=1).update(min_sample=5)
+    _, f = filter_for(people, unit="santander")
     assert tile(actor, f).figure.headline.value == 100
 
 
@@ -260,6 +261,7 @@ def test_the_league_ranks_by_shrunken_estimate_so_a_small_unit_does_not_top_it_b
     assert small.figure.headline.value == 70
 
     MetricPolicy.objects.filter(pk=1).update(min_sample=30)
+    _, f = filter_for(people, unit="sur")
     table = league(f)
     assert (table.rows[-1].unit.code, table.rows[-1].rank) == ("t70", None)
     assert table.rows[-1].figure.suppressed

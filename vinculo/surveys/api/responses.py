@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError, ValidationError
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.permissions import Perm
@@ -23,6 +24,7 @@ from vinculo.lib.apiedge import (
     ErrorOut,
     PageQuery,
     ValidationErrorOut,
+    field_error,
     invalid,
     not_found,
     page,
@@ -30,14 +32,19 @@ from vinculo.lib.apiedge import (
     unit_in_scope,
 )
 from vinculo.surveys import exports
+from vinculo.surveys.caches import questions_of
 from vinculo.surveys.choices import Collector, ResponseStatus
+from vinculo.surveys.corrections import correct_response, delete_response
 from vinculo.surveys.models import Response, Survey
 from vinculo.surveys.queries import (
     ResponseFilter,
     filtered_responses,
+    text_in,
     visible_response,
     with_scores,
 )
+from vinculo.surveys.questions import describe
+from vinculo.surveys.submission import AnswersInvalid, SubmissionRefused
 
 router = Router(tags=["surveys"])
 
@@ -210,3 +217,84 @@ def get_response(request: HttpRequest, response_id: int) -> dict[str, Any]:
             for a in answers
         ],
     }
+
+
+class CorrectionIn(Schema):
+    answers: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Question key → new value, as the submission API takes them; an empty "
+        "value removes an optional answer. Keys not given keep their answers.",
+    )
+    unit: str | None = Field(None, description="Unit code, to file the response elsewhere.")
+    reason: str = Field("", max_length=500, description="Why: kept in the audit.")
+
+
+def _invalid_answers(error: AnswersInvalid, response: Response) -> ValidationError:
+    language = get_language() or response.survey.default_language
+    texts = {
+        q.key: text_in(q.text, language, response.survey.default_language)
+        for q in questions_of(response.version)
+    }
+    return ValidationError(
+        [
+            field_error(("body", "answers", e.key), e.code, describe(e, texts.get(e.key, e.key)))
+            for e in error.errors
+        ]
+    )
+
+
+@router.patch(
+    "/responses/{int:response_id}",
+    response={
+        200: ResponseOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ValidationErrorOut,
+    },
+    url_name="survey_response_correct",
+)
+def correct(request: HttpRequest, response_id: int, payload: CorrectionIn) -> dict[str, Any]:
+    """Corrects answers of a complete response (an interviewer's typo) or the unit it is
+    filed under; the metrics and the customer's timeline follow, and the audit keeps the
+    response as it was. ``responses.manage``."""
+    actor = require(request, Perm.MANAGE_RESPONSES)
+    response = visible_response(actor, response_id)
+    if response is None:
+        raise not_found()
+    unit = unit_in_scope(actor, payload.unit, ("body", "unit")) if payload.unit else None
+    try:
+        correct_response(
+            actor=actor,
+            response_id=response.pk,
+            answers=payload.answers,
+            unit=unit,
+            reason=payload.reason,
+        )
+    except AnswersInvalid as error:
+        raise _invalid_answers(error, response) from None
+    except SubmissionRefused:
+        raise HttpError(
+            409, _("This response is not complete yet: it cannot be corrected.")
+        ) from None
+    return get_response(request, response_id)
+
+
+class DeletionQuery(Schema):
+    reason: str = Field(min_length=3, max_length=500, description="Why: kept in the audit.")
+
+
+@router.delete(
+    "/responses/{int:response_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    url_name="survey_response_delete",
+)
+def delete(request: HttpRequest, response_id: int, params: Query[DeletionQuery]) -> HttpResponse:
+    """Deletes a response (a test, a fraud): it leaves the metrics and the timeline; the
+    audit keeps what it said and why it went. ``responses.manage``; ``reason`` required."""
+    actor = require(request, Perm.MANAGE_RESPONSES)
+    response = visible_response(actor, response_id)
+    if response is None:
+        raise not_found()
+    delete_response(actor=actor, response_id=response.pk, reason=params.reason)
+    return HttpResponse(status=204)
