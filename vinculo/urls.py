@@ -15,6 +15,7 @@ urlpatterns = [
     path("customers/", include("vinculo.customers.urls")),
     path("imports/", include("vinculo.imports.urls")),
     path("surveys/", include("vinculo.surveys.urls")),
+    path("metrics/", include("vinculo.metrics.views")),
     path("s/", include("vinculo.surveys.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -386,6 +386,17 @@ class ResponseFilterForm(forms.Form):
         choices=[("", _("All")), ("known", _("Known")), ("anonymous", _("Anonymous"))],
     )
     q = forms.CharField(label=_("Text in answers"), required=False, max_length=200)
+    # Set by a figure's drill-down link (the dashboard), not typed: kept in the URL.
+    touchpoint = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    interaction_type = forms.SlugField(required=False, max_length=40, widget=forms.HiddenInput)
+    stage = forms.SlugField(required=False, max_length=40, widget=forms.HiddenInput)
+    segment = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
+    lifecycle = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    score = forms.RegexField(
+        regex=r"^(nps|enps|csat|ces|rating):\d{1,2}-\d{1,2}$",
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -412,4 +423,19 @@ class ResponseFilterForm(forms.Form):
             nps_group=group if group in NPS_GROUPS else "",
             customer=data.get("customer") or "",
             text=data.get("q") or "",
+            touchpoint_id=data.get("touchpoint"),
+            interaction_type=data.get("interaction_type") or "",
+            stage=data.get("stage") or "",
+            segment=data.get("segment") or "",
+            lifecycle=data.get("lifecycle") or "",
+            score=score_range(data.get("score") or ""),
         )
+
+
+def score_range(text: str) -> tuple[str, int, int] | None:
+    """``"csat:1-2"`` → ``("csat", 1, 2)``; None when empty."""
+    if not text:
+        return None
+    kind, _sep, bounds = text.partition(":")
+    low, _dash, high = bounds.partition("-")
+    return kind, int(low), int(high)

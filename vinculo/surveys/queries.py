@@ -110,6 +110,14 @@ class ResponseFilter:
     nps_group: str = ""
     customer: str = ""  # "known" or "anonymous"
     text: str = ""
+    # What a figure's drill-down adds: where, who (as they were when answering) and a
+    # score range of one measure, e.g. ("csat", 1, 2) for the dissatisfied.
+    touchpoint_id: int | None = None
+    interaction_type: str = ""  # a code: the touchpoints of that type
+    stage: str = ""  # a journey stage code: the touchpoints of that stage
+    segment: str = ""
+    lifecycle: str = ""
+    score: tuple[str, int, int] | None = None
 
 
 def _day_start(day: date) -> datetime:
@@ -129,10 +137,34 @@ def filtered_responses(actor: Actor, filters: ResponseFilter) -> QuerySet[Respon
         rows = rows.filter(collector=filters.collector)
     if filters.channel:
         rows = rows.filter(channel__code=filters.channel)
+    # A complete response counts on the day it was completed (as in the metrics), one in
+    # progress on the day it was started.
     if filters.since:
-        rows = rows.filter(started_at__gte=_day_start(filters.since))
+        start = _day_start(filters.since)
+        rows = rows.filter(
+            Q(completed_at__gte=start) | Q(completed_at__isnull=True, started_at__gte=start)
+        )
     if filters.until:
-        rows = rows.filter(started_at__lt=_day_start(filters.until + timedelta(days=1)))
+        end = _day_start(filters.until + timedelta(days=1))
+        rows = rows.filter(
+            Q(completed_at__lt=end) | Q(completed_at__isnull=True, started_at__lt=end)
+        )
+    if filters.touchpoint_id is not None:
+        rows = rows.filter(touchpoint_id=filters.touchpoint_id)
+    if filters.interaction_type:
+        rows = rows.filter(touchpoint__interaction_type__code=filters.interaction_type)
+    if filters.stage:
+        rows = rows.filter(touchpoint__stage__code=filters.stage)
+    if filters.segment:
+        rows = rows.filter(segment=filters.segment)
+    if filters.lifecycle:
+        rows = rows.filter(lifecycle_stage=filters.lifecycle)
+    if filters.score is not None:
+        kind, low, high = filters.score
+        scored = Answer.objects.filter(
+            question__kind=kind, row="", number__gte=low, number__lte=high
+        )
+        rows = rows.filter(pk__in=scored.values("response_id"))
     if filters.customer == "known":
         rows = rows.filter(customer__isnull=False)
     elif filters.customer == "anonymous":
@@ -168,11 +200,24 @@ def headline_scores(response_ids: Iterable[int]) -> dict[int, dict[str, int]]:
 
 
 def with_scores(responses: Iterable[Response]) -> list[Response]:
-    """The responses, each with ``scores`` ({key: number}) read in one query for them all."""
+    """The responses, each with ``scores`` ({key: number}) and ``comment`` (its first open
+    answer, or ""), read in two queries for them all."""
     listed = list(responses)
     scores = headline_scores(r.pk for r in listed)
+    comments: dict[int, str] = {}
+    texts = (
+        Answer.objects.filter(
+            response_id__in=[r.pk for r in listed], question__kind__in=(K.LONG_TEXT, K.SHORT_TEXT)
+        )
+        .exclude(text="")
+        .order_by("response_id", "question__position")
+        .values_list("response_id", "text")
+    )
+    for response_id, text in texts:
+        comments.setdefault(response_id, text)
     for response in listed:
         response.scores = scores.get(response.pk, {})  # type: ignore[attr-defined]
+        response.comment = comments.get(response.pk, "")  # type: ignore[attr-defined]
     return listed
 
 

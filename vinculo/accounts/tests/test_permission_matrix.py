@@ -2,10 +2,11 @@
 
 The table lists each endpoint with the permission it needs and how it relates to a
 customer; its rows live in matrix_core.py (customers, interactions, imports, accounts),
-matrix_survey_pages.py and matrix_survey_api.py (surveys) and matrix_metrics.py (metrics). Two customers anchor the
-scoping checks: Sofía, whose data lives in Sevilla (region Sur), and Beatriz, whose data
-lives in Bilbao (region Norte). Carmen (manages Norte) and Diego (manages Bilbao) must
-never see Sofía through any page or endpoint; Gabriel (manages Sur) must.
+matrix_survey_pages.py and matrix_survey_api.py (surveys) and matrix_metrics.py (metrics).
+Two customers anchor the scoping checks: Sofía, whose data lives in Sevilla (region Sur),
+and Beatriz, whose data lives in Bilbao (region Norte). Carmen (manages Norte) and Diego
+(manages Bilbao) must never see Sofía through any page or endpoint; Gabriel (manages Sur)
+must.
 
 ``test_every_endpoint_is_in_the_matrix`` fails when a page or operation is added without
 a row, so the matrix cannot silently fall behind the code.

@@ -35,6 +35,7 @@ from vinculo.surveys import exports
 from vinculo.surveys.caches import questions_of
 from vinculo.surveys.choices import Collector, ResponseStatus
 from vinculo.surveys.corrections import correct_response, delete_response
+from vinculo.surveys.forms import score_range
 from vinculo.surveys.models import Response, Survey
 from vinculo.surveys.queries import (
     ResponseFilter,
@@ -55,13 +56,23 @@ class ResponseFilters(Schema):
     status: ResponseStatus | None = None
     collector: Collector | None = None
     channel: str | None = Field(None, description="Channel code, e.g. web, store.")
-    since: date | None = Field(None, description="Started on or after this day.")
-    until: date | None = Field(None, description="Started on or before this day.")
+    since: date | None = Field(
+        None, description="Answered (completed; started, if in progress) on or after this day."
+    )
+    until: date | None = Field(None, description="Answered on or before this day.")
     nps_group: Literal["promoter", "passive", "detractor"] | None = Field(
         None, description="By the NPS (or eNPS) answer: 9-10, 7-8, 0-6."
     )
     customer: Literal["known", "anonymous"] | None = None
     q: str | None = Field(None, max_length=200, description="Text found in a text answer.")
+    touchpoint: int | None = Field(None, description="Touchpoint id.")
+    segment: str | None = Field(None, max_length=60, description="Segment when answering.")
+    lifecycle: str | None = Field(None, max_length=20, description="Stage when answering.")
+    score: str | None = Field(
+        None,
+        pattern=r"^(nps|enps|csat|ces|rating):\d{1,2}-\d{1,2}$",
+        description="A score range of one measure, e.g. csat:1-2 (the dissatisfied).",
+    )
 
 
 class ResponseListQuery(PageQuery, ResponseFilters):
@@ -128,6 +139,10 @@ def _filter(actor: Actor, params: ResponseFilters) -> ResponseFilter:
         nps_group=params.nps_group or "",
         customer=params.customer or "",
         text=params.q or "",
+        touchpoint_id=params.touchpoint,
+        segment=params.segment or "",
+        lifecycle=params.lifecycle or "",
+        score=score_range(params.score or ""),
     )
 
 

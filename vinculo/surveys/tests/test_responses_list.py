@@ -85,7 +85,10 @@ def test_filters_by_nps_group_known_customer_text_and_period(org: Org, people: P
     )
     passive = answered(survey, org.bilbao, {"nps": 7, "csat": 4, "mejora": "Colas largas"})
     detractor = answered(survey, org.bilbao, {"nps": 2, "csat": 1, "mejora": "Las COLAS"})
-    Response.objects.filter(pk=detractor.pk).update(started_at=timezone.now() - timedelta(days=10))
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    Response.objects.filter(pk=detractor.pk).update(
+        started_at=ten_days_ago, completed_at=ten_days_ago
+    )
     client = client_for(people.bruno)
     today = timezone.localdate()
 
@@ -183,3 +186,27 @@ def test_customers_are_linked_when_the_reader_may_see_them_and_named_by_id_other
     assert f'<a href="{reverse("customers:detail", args=[ana.pk])}">Ana Ruiz</a>' in html
     assert f"Customer #{eva.pk}" in html
     assert "Eva Gil" not in html
+
+
+def test_a_drill_down_narrows_by_touchpoint_profile_score_and_completion_day(
+    org: Org, people: People
+) -> None:
+    survey = published_survey(unit=org.company)
+    ana = make_customer("Ana", email="ana@example.com")
+    ana.segment, ana.lifecycle_stage = "empresa", "at_risk"
+    ana.save()
+    unhappy = answered(
+        survey, org.bilbao, {"nps": 3, "csat": 1, "mejora": "Nadie me atendió"}, customer=ana
+    )
+    answered(survey, org.bilbao, {"nps": 3, "csat": 4, "mejora": "Caro"})
+    # Started two days ago, completed today: it counts today, as in the metrics.
+    two_days_ago = timezone.now() - timedelta(days=2)
+    Response.objects.filter(pk=unhappy.pk).update(started_at=two_days_ago)
+    client = client_for(people.bruno)
+    today = timezone.localdate().isoformat()
+
+    assert listed(client, segment="empresa", lifecycle="at_risk") == [unhappy.pk]
+    assert listed(client, score="csat:1-2") == [unhappy.pk]
+    assert listed(client, score="csat:1-2", since=today, until=today) == [unhappy.pk]
+    page = client.get("/surveys/responses/", {"score": "csat:1-2"}).content.decode()
+    assert "Nadie me atendió" in page

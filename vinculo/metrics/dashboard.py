@@ -1,0 +1,71 @@
+"""The dashboard as one object: what the page, its PDF and its XLSX export all show, read
+once per request from the roll-ups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vinculo.accounts.actors import Actor
+from vinculo.metrics import queries
+from vinculo.metrics.choices import Breakdown
+from vinculo.metrics.filters import MetricFilter
+from vinculo.metrics.periods import default_interval
+from vinculo.metrics.queries import Comment, League, LeagueRow, Row, Tile, TrendPoint
+
+LEAGUE_EDGE = 5  # units shown at each end of the league on the page
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    filter: MetricFilter
+    tiles: list[Tile]
+    interval: str
+    trend: list[TrendPoint]
+    units: list[Row]  # the scope's direct units
+    league: League
+    by: str
+    breakdown: list[Row]
+    comments: list[Comment]
+
+    @property
+    def tile(self) -> Tile:
+        """The tile of the measure the page is about."""
+        return next(t for t in self.tiles if t.metric == self.filter.metric)
+
+    @property
+    def top(self) -> list[LeagueRow]:
+        return self.league.ranked[:LEAGUE_EDGE]
+
+    @property
+    def bottom(self) -> list[LeagueRow]:
+        """The last ranked units, worst last; none repeated from the top."""
+        ranked = self.league.ranked
+        return ranked[max(LEAGUE_EDGE, len(ranked) - LEAGUE_EDGE) :]
+
+    @property
+    def unranked(self) -> int:
+        return len(self.league.rows) - len(self.league.ranked)
+
+
+def build(
+    actor: Actor,
+    f: MetricFilter,
+    *,
+    interval: str = "",
+    by: str = "",
+    language: str = "es",
+    with_comments: bool = True,
+) -> Dashboard:
+    interval = interval or default_interval(f.period)
+    by = by or Breakdown.TOUCHPOINT
+    return Dashboard(
+        filter=f,
+        tiles=queries.tiles(actor, f),
+        interval=interval,
+        trend=queries.trend(f, interval),
+        units=queries.breakdown(actor, f, Breakdown.UNIT, language),
+        league=queries.league(f),
+        by=by,
+        breakdown=queries.breakdown(actor, f, by, language),
+        comments=queries.comments(f) if with_comments else [],
+    )

@@ -1,0 +1,113 @@
+"""The dashboard's filter form: read from the query string, so a view can be shared by
+its URL. It fills the same ``RawFilter`` the API fills; ``resolve`` checks it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.accounts.actors import Actor
+from vinculo.accounts.models import Unit
+from vinculo.customers.choices import LifecycleStage
+from vinculo.customers.models import Customer
+from vinculo.journeys.models import Channel, InteractionType, JourneyStage, Touchpoint
+from vinculo.metrics.choices import Breakdown, Interval, Metric
+from vinculo.metrics.filters import FilterError, MetricFilter, RawFilter, resolve
+from vinculo.metrics.periods import PRESETS
+from vinculo.surveys.models import Survey
+
+ALL = ("", _("All"))
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MetricFilterForm(forms.Form):
+    metric = forms.ChoiceField(label=_("Measure"), choices=Metric.choices, required=False)
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[*PRESETS.items(), ("custom", _("Custom dates"))],
+        required=False,
+    )
+    since = forms.DateField(label=_("From"), required=False, widget=_date_input())
+    until = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    survey = forms.TypedChoiceField(label=_("Survey"), coerce=int, required=False, empty_value=None)
+    touchpoint = forms.TypedChoiceField(
+        label=_("Touchpoint"), coerce=int, required=False, empty_value=None
+    )
+    interaction_type = forms.ChoiceField(label=_("Interaction type"), required=False)
+    stage = forms.ChoiceField(label=_("Journey stage"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    segment = forms.ChoiceField(label=_("Customer segment"), required=False)
+    lifecycle = forms.ChoiceField(
+        label=_("Lifecycle stage"), choices=[ALL, *LifecycleStage.choices], required=False
+    )
+    # What the page shows, not what it counts: the trend's buckets, the breakdown's groups.
+    interval = forms.ChoiceField(
+        label=_("Trend by"), choices=[("", _("Automatic")), *Interval.choices], required=False
+    )
+    by = forms.ChoiceField(
+        label=_("Break down by"),
+        choices=[c for c in Breakdown.choices if c[0] != Breakdown.UNIT],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        units = Unit.objects.order_by("path")
+        if actor.unit_ids is not None:
+            units = units.filter(pk__in=sorted(actor.unit_ids))
+        self._choices("unit", [(u.code, f"{'— ' * u.depth}{u.name}") for u in units], empty=False)
+        self._choices("survey", Survey.objects.order_by("name").values_list("pk", "name"))
+        self._choices("touchpoint", Touchpoint.objects.order_by("name").values_list("pk", "name"))
+        self._choices(
+            "interaction_type", InteractionType.objects.order_by("name").values_list("code", "name")
+        )
+        self._choices("stage", JourneyStage.objects.order_by("name").values_list("code", "name"))
+        self._choices("channel", Channel.objects.order_by("name").values_list("code", "name"))
+        segments = (
+            Customer.objects.exclude(segment="")
+            .order_by("segment")
+            .values_list("segment", flat=True)
+            .distinct()
+        )
+        self._choices("segment", [(s, s) for s in segments])
+
+    def _choices(self, name: str, pairs: Any, *, empty: bool = True) -> None:
+        field = self.fields[name]
+        field.choices = [*([ALL] if empty else []), *pairs]  # type: ignore[attr-defined]
+
+    def metric_filter(self) -> MetricFilter | None:
+        """The checked filter, or None with the errors on the form's fields."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        raw = RawFilter(
+            **{
+                name: data.get(name) or None
+                for name in (
+                    "metric",
+                    "unit",
+                    "period",
+                    "since",
+                    "until",
+                    "survey",
+                    "touchpoint",
+                    "interaction_type",
+                    "stage",
+                    "channel",
+                    "segment",
+                    "lifecycle",
+                )
+            }
+        )
+        try:
+            return resolve(self.actor, raw)
+        except FilterError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+            return None
