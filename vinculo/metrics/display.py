@@ -52,8 +52,9 @@ def is_share(kind: str, detail: str = "") -> bool:
 
 
 def number(value: float, places: int, *, signed: bool = False) -> str:
-    text = formats.number_format(round(value, places), places, use_l10n=True)
-    return f"+{text}" if signed and round(value, places) > 0 else text
+    rounded = round(value, places) + 0.0  # -0.4 shows as 0, never as "-0"
+    text = formats.number_format(rounded, places, use_l10n=True)
+    return f"+{text}" if signed and rounded > 0 else text
 
 
 def value_text(e: Estimate, kind: str, detail: str = "") -> str:

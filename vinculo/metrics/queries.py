@@ -288,7 +288,13 @@ class LeagueRow:
 class League:
     rows: list[LeagueRow]
     grand_mean: float
-    between_variance: float
+    between_variance: float  # 0: the units differ no more than chance explains
+
+    @property
+    def undistinguished(self) -> bool:
+        """True when the model finds no difference between units beyond chance: every
+        unit gets the same estimate and the same rank."""
+        return len(self.ranked) > 1 and self.between_variance == 0
 
     @property
     def ranked(self) -> list[LeagueRow]:
@@ -320,9 +326,16 @@ def league(f: MetricFilter) -> League:
         for unit, c, estimate in zip(answered, counts, model.values, strict=True)
     ]
     eligible = sorted(
-        (s for s in scored if not s[1].suppressed), key=lambda s: (-(s[2] or 0), s[0].name)
+        (s for s in scored if not s[1].suppressed),
+        key=lambda s: (-round(s[2] or 0.0, 6), s[0].name),
     )
-    rows = [LeagueRow(u, fig, est, rank, c) for rank, (u, fig, est, c) in enumerate(eligible, 1)]
+    # Competition ranking: units the model cannot tell apart share a rank (1, 1, 3...).
+    rows: list[LeagueRow] = []
+    for place, (unit, fig, estimate, c) in enumerate(eligible, 1):
+        tied = rows and rows[-1].shrunk is not None and estimate is not None
+        same = tied and round(rows[-1].shrunk or 0.0, 6) == round(estimate or 0.0, 6)
+        rank = rows[-1].rank if same and rows[-1].rank is not None else place
+        rows.append(LeagueRow(unit, fig, estimate, rank, c))
     rows += [LeagueRow(u, fig, None, None, c) for u, fig, _est, c in scored if fig.suppressed]
     return League(rows, model.grand_mean, model.between_variance)
 

@@ -42,6 +42,7 @@ API = [
     *_api("distribution", "key=nps"),
 ]
 
+
 def _page(name: str, query: str = "") -> list[Endpoint]:
     """The page for the caller's own scope (comments listed), and the same for Sevilla."""
     joiner = "&" if query else ""

@@ -25,12 +25,20 @@ from django.utils import timezone
 from vinculo.core.demo.corridors import CorridorMaker, Event
 from vinculo.core.demo.org import DemoOrg, DemoPerson, ensure_org, ensure_people
 from vinculo.core.demo.profiles import Profile, ProfileMaker
-from vinculo.core.demo.surveys import Answered, DemoSurvey, draw, last_recent_visit, write_responses
+from vinculo.core.demo.surveys import (
+    STORE_SERVICE,
+    Answered,
+    DemoSurvey,
+    draw,
+    recent_visits,
+    write_responses,
+)
 from vinculo.customers.choices import IdentityKind
 from vinculo.customers.models import Customer, Identity
 from vinculo.imports.writers import InteractionRow, interaction_writer
 from vinculo.journeys.models import Channel, InteractionType
 from vinculo.journeys.services import touchpoint_for
+from vinculo.metrics.rollups import fold_all
 
 SOURCE = "demo"
 CHUNK = 2000
@@ -160,7 +168,7 @@ class DemoLoader:
         answered = [
             answer
             for customer, (profile, events) in zip(customers, batch, strict=True)
-            if (answer := self._answer(customer.pk, profile, events)) is not None
+            for answer in self._answers(customer.pk, profile, events)
         ]
         interactions += write_responses(
             self.survey, answered, text_values=self.text_values, created_at=self.created_at
@@ -172,23 +180,30 @@ class DemoLoader:
         for profile, _events in batch:
             result.by_stage[profile.stage] = result.by_stage.get(profile.stage, 0) + 1
 
-    def _answer(self, customer_id: int, profile: Profile, events: list[Event]) -> Answered | None:
-        visit = last_recent_visit(events, self.now)
-        if visit is None:
-            return None
-        drawn = draw(self.survey_rng, profile.stage, profile.language, visit, self.now)
-        if drawn is None:
-            return None
-        at, scores, comment = drawn
-        return Answered(
-            customer_id=customer_id,
-            unit_id=profile.store.unit_id,
-            touchpoint_id=self.touchpoints.id_for("store", visit.kind),
-            language="en" if profile.language == "en" else "es",
-            at=at,
-            scores=scores,
-            comment=comment,
-        )
+    def _answers(self, customer_id: int, profile: Profile, events: list[Event]) -> list[Answered]:
+        """The survey answers the customer gave after their store visits of the last year."""
+        found = []
+        for seq, visit in recent_visits(events, self.now):
+            service = STORE_SERVICE.get(profile.store.name, 1.0)
+            drawn = draw(self.survey_rng, profile.stage, profile.language, visit, self.now, service)
+            if drawn is None:
+                continue
+            at, scores, comment = drawn
+            found.append(
+                Answered(
+                    customer_id=customer_id,
+                    visit=seq,
+                    unit_id=profile.store.unit_id,
+                    touchpoint_id=self.touchpoints.id_for("store", visit.kind),
+                    segment=profile.segment,
+                    lifecycle_stage=profile.stage,
+                    language="en" if profile.language == "en" else "es",
+                    at=at,
+                    scores=scores,
+                    comment=comment,
+                )
+            )
+        return found
 
     def _interaction(
         self, customer_id: int, profile: Profile, seq: int, event: Event
@@ -244,4 +259,5 @@ def load_demo(
             progress(
                 f"  {last:>7,} / {customers:,} customers · {result.interactions:,} interactions"
             )
+        fold_all()  # the survey answers into the metrics' roll-ups
     return result

@@ -21,13 +21,14 @@ from vinculo.core.demo.corridors import Event
 from vinculo.customers.choices import LifecycleStage
 from vinculo.journeys.models import Channel, InteractionType, Touchpoint
 from vinculo.journeys.services import touchpoint_for
+from vinculo.metrics import rollups
 from vinculo.surveys.choices import Collector, ResponseStatus
 from vinculo.surveys.definition import SurveyDefinition
 from vinculo.surveys.models import Answer, Question, Response, Survey
 from vinculo.surveys.services import create_survey, publish, save_draft
 
 SLUG = "visita-tienda"
-ANSWER_RATE = 0.30  # share of customers with a recent store visit who answered
+ANSWER_RATE = 0.30  # share of recent store visits whose customer answered the survey
 RECENT = timedelta(days=365)
 
 DEFINITION: dict[str, Any] = {
@@ -95,6 +96,17 @@ NPS_MIX: dict[str, tuple[int, int, int]] = {
     LifecycleStage.LEAVING: (70, 22, 8),
     LifecycleStage.CHURNED: (72, 20, 8),
     LifecycleStage.WON_BACK: (30, 35, 35),
+}
+# How a few stores serve, beyond what their customers' stages explain: the factor scales
+# detractors up (and promoters down) or the reverse. The rest are alike, so the league
+# has something true to find and the statistics something to be honest about.
+STORE_SERVICE = {
+    "Vigo Príncipe": 2.2,
+    "Madrid Vallecas": 1.8,
+    "Bilbao Deusto": 1.5,
+    "Madrid Chamberí": 0.45,
+    "Sevilla Triana": 0.55,
+    "Donostia Gros": 0.7,
 }
 COMMENTS = {
     ("es", "mejora", "detractor"): [
@@ -173,35 +185,51 @@ class Answered:
     """One drawn response before it is written: who, where, when, what."""
 
     customer_id: int
+    visit: int  # the visit's place in the customer's corridor: the response's key
     unit_id: int
     touchpoint_id: int
+    segment: str
+    lifecycle_stage: str
     language: str
     at: datetime
     scores: dict[str, int]
     comment: tuple[str, str] | None  # (question key, text)
 
 
-def last_recent_visit(events: list[Event], now: datetime) -> Event | None:
-    visits = [e for e in events if e.channel == "store" and now - e.at < RECENT]
-    return visits[-1] if visits else None
+def recent_visits(events: list[Event], now: datetime) -> list[tuple[int, Event]]:
+    """Store visits of the last year, with their place in the corridor (from 1): each one
+    invites its customer to the survey."""
+    return [
+        (seq, e)
+        for seq, e in enumerate(events, start=1)
+        if e.channel == "store" and now - e.at < RECENT
+    ]
 
 
 def draw(
-    rng: random.Random, stage: str, language: str, visit: Event, now: datetime
+    rng: random.Random,
+    stage: str,
+    language: str,
+    visit: Event,
+    now: datetime,
+    service: float = 1.0,
 ) -> tuple[datetime, dict[str, int], tuple[str, str] | None] | None:
-    """The answer this customer gave about their store visit, if they answered."""
+    """The answer this customer gave about their store visit, if they answered.
+    ``service`` above 1 makes detractors likelier (a store that serves worse)."""
     if rng.random() >= ANSWER_RATE:
         return None
     at = visit.at + timedelta(minutes=rng.randint(3, 40))  # the QR code is in the store
     if at >= now:
         return None
     detractor, passive, promoter = NPS_MIX.get(stage, (25, 35, 40))
-    group = rng.choices(["detractor", "passive", "promoter"], [detractor, passive, promoter])[0]
+    weights = [detractor * service, passive, promoter / service]
+    group = rng.choices(["detractor", "passive", "promoter"], weights)[0]
     nps = {"detractor": rng.randint(0, 6), "passive": rng.randint(7, 8)}.get(
         group, rng.randint(9, 10)
     )
     csat = max(1, min(5, round(nps / 2.2) + rng.choice([-1, 0, 0, 1])))
-    ces = max(1, min(7, 8 - round(nps / 1.6) + rng.choice([-1, 0, 1])))
+    # CES runs from 1 (very difficult) to 7 (very easy): the happy found it easy.
+    ces = max(1, min(7, 1 + round(nps / 1.6) + rng.choice([-1, 0, 1])))
     language = "en" if language == "en" else "es"
     key = "gusto" if group == "promoter" else "mejora"
     bank = COMMENTS.get((language, key, group), [])
@@ -222,10 +250,12 @@ def write_responses(
                 unit_id=a.unit_id,
                 touchpoint_id=a.touchpoint_id,
                 channel_id=demo.store_channel_id,
+                segment=a.segment,
+                lifecycle_stage=a.lifecycle_stage,
                 collector=Collector.QR,
                 language=a.language,
                 status=ResponseStatus.COMPLETE,
-                idempotency_key=f"demo-{a.customer_id}-{a.at:%Y%m%d%H}",
+                idempotency_key=f"demo-{a.customer_id}-{a.visit}",
                 last_page=2 if a.comment else 1,
                 started_at=a.at - timedelta(minutes=2),
                 completed_at=a.at,
@@ -253,6 +283,8 @@ def write_responses(
         ],
         batch_size=2000,
     )
+    # What they add to the metrics, folded into the roll-ups by load_demo at the end.
+    rollups.record_stored(r.pk for r in responses)
     return [
         (
             a.customer_id,

@@ -323,3 +323,17 @@ def test_bad_filters_name_their_field(people, given, field):
         resolve(actor_of(people.bruno), RawFilter(**given))
 
     assert refused.value.field == field
+
+
+def test_units_the_model_cannot_tell_apart_share_a_rank(org, people):
+    survey = measure_survey(org.company)
+    for store in (org.bilbao, org.santander, org.sevilla):
+        for i in range(40):  # the same answers everywhere: 20 promoters, 10 detractors
+            answer(survey, store, at("2026-03-10 10:00"), nps=10 if i < 20 else 3 if i < 30 else 8)
+    folded()
+    _, f = filter_for(people)
+
+    table = league(f)
+
+    assert table.between_variance == 0 and table.undistinguished
+    assert [r.rank for r in table.rows] == [1, 1, 1]
