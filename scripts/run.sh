@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts Vínculo on this machine: migrates, collects static files, makes sure there is an
-# administrator and some demo data, then runs the background worker, the survey scheduler
-# (it enqueues periodic work: trigger rules, due invitations, reminders) and the web server.
+# administrator and some demo data, then runs the background worker, the scheduler (it
+# enqueues periodic work: trigger rules, due invitations, reminders, folding answers into the
+# metrics, weekly digests) and the web server.
 # Ctrl-C, or any of them ending, stops all three.
 #
 #   HOST and PORT choose the address (default 127.0.0.1:8000).
@@ -24,6 +25,8 @@ say "Checking the administrator account"
 "${MANAGE[@]}" ensure_admin
 say "Loading demo data (only into an empty database)"
 "${MANAGE[@]}" demo_data --if-empty
+say "Checking the metrics' roll-ups (built from the answers if there are none)"
+"${MANAGE[@]}" rebuild_rollups --if-empty
 
 WORKER_PID=""
 SCHEDULER_PID=""
@@ -62,7 +65,7 @@ say "Starting the background worker"
 "${MANAGE[@]}" db_worker &
 WORKER_PID=$!
 
-say "Starting the survey scheduler"
+say "Starting the scheduler"
 "${MANAGE[@]}" run_scheduler &
 SCHEDULER_PID=$!
 

@@ -218,6 +218,10 @@ SURVEY_SEND_BACKOFF_MAX_SECONDS = env_int("SURVEY_SEND_BACKOFF_MAX_SECONDS", 360
 # An invitation still "sending" after this long lost its worker: marked failed, not resent.
 SURVEY_STALE_SENDING_MINUTES = env_int("SURVEY_STALE_SENDING_MINUTES", 15)
 SURVEY_SCHEDULER_SECONDS = env_int("SURVEY_SCHEDULER_SECONDS", 30)  # run_scheduler's period
+# The weekly digest of each unit manager: the day (0 = Monday) and local hour it goes out.
+METRICS_DIGEST_WEEKDAY = env_int("METRICS_DIGEST_WEEKDAY", 0)
+METRICS_DIGEST_HOUR = env_int("METRICS_DIGEST_HOUR", 8)
+METRICS_DIGEST_MAX_ATTEMPTS = env_int("METRICS_DIGEST_MAX_ATTEMPTS", 3)
 
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10)  # failed attempts per IP per 15 minutes
 # Seconds a process reuses a public link's survey before reading it again (0: always read).

@@ -38,6 +38,11 @@ def move_unit(*, unit: Unit, new_parent: Unit | None) -> Unit:
     )
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
     unit.refresh_from_db()
+    # The metrics' per-unit roll-ups add each unit into its ancestors: the old ones must
+    # lose it and the new ones gain it (a task; it reads the whole daily roll-up).
+    from vinculo.metrics.tasks import refresh_cube_task
+
+    transaction.on_commit(lambda: refresh_cube_task.enqueue())
     return unit
 
 

@@ -18,6 +18,7 @@ answers at will (``manage.py rebuild_rollups``), and 0 stands for "none" so that
 column can be part of the unique key.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -178,3 +179,41 @@ class MetricPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Metrics policy"))
+
+
+class DigestDelivery(models.Model):
+    """One weekly digest of one person: claimed before it is sent, so a week's digest goes
+    out once whatever runs twice, and a failed send is retried a few times."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    week = models.DateField(_("week"), help_text=_("The Monday of the week it reports."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    failure_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-week", "user_id"]
+        verbose_name = _("weekly digest")
+        verbose_name_plural = _("weekly digests")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="digest_once_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.week}"

@@ -1,6 +1,6 @@
 """Periodic work of distribution, and the sending loop campaigns and the scheduler share.
 
-django-tasks has no periodic tasks, so ``manage.py run_scheduler`` enqueues
+django-tasks has no periodic tasks, so ``manage.py run_scheduler`` (core.scheduler) enqueues
 ``scan_triggers_task`` and ``dispatch_due_task`` every SURVEY_SCHEDULER_SECONDS. Nothing here
 depends on running once: every invitation is claimed before it is sent, every campaign
 start is claimed on its row, so duplicate or overlapping runs only waste a query.
@@ -17,11 +17,9 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
-from django_tasks.base import Task
 
 from vinculo.surveys.choices import DistributionStatus, InvitationStatus
 from vinculo.surveys.models import Distribution, Invitation
@@ -155,29 +153,3 @@ def dispatch_due(
     if recovered or started or run.attempted or reminders or finished:
         logger.info("Survey dispatch: %s", summary)
     return summary
-
-
-def enqueue_periodic() -> list[str]:
-    """Enqueues the periodic tasks, each unless one is already waiting; returns those enqueued.
-
-    A stopped worker would otherwise find thousands of identical tasks waiting for it.
-    """
-    from vinculo.surveys.tasks import dispatch_due_task, scan_triggers_task
-
-    enqueued = []
-    for task in (scan_triggers_task, dispatch_due_task):
-        if not _already_waiting(task):
-            task.enqueue()
-            enqueued.append(task.name)
-    return enqueued
-
-
-def _already_waiting(task: Task[Any, Any]) -> bool:
-    try:
-        from django_tasks_db.backend import DatabaseBackend
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # another backend: enqueue every time, the tasks are idempotent
-        return False
-    if not isinstance(task.get_backend(), DatabaseBackend):
-        return False
-    return DBTaskResult.objects.ready().filter(task_path=task.module_path).exists()

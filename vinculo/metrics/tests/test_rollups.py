@@ -1,15 +1,17 @@
 """Keeping the roll-ups: what each response adds, where, on which day; folding once;
 corrections and deletions; rebuilding and checking against the raw answers."""
 
+import io
 from datetime import date
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from vinculo.accounts.actors import SYSTEM as SYSTEM_ACTOR
 from vinculo.accounts.services import move_unit
 from vinculo.metrics.models import PendingScore, ScoreCube, ScoreDay
 from vinculo.metrics.rollups import fold
-from vinculo.metrics.rollups.rebuild import rebuild, refresh_cube
+from vinculo.metrics.rollups.rebuild import rebuild
 from vinculo.metrics.testing import answer, folded, measure_survey
 from vinculo.surveys.choices import Collector
 from vinculo.surveys.corrections import correct_response, delete_response
@@ -215,14 +217,42 @@ def test_rebuild_finds_a_tampered_roll_up_and_repairs_it(org):
     assert rebuild(apply=False).matches
 
 
-def test_moving_a_store_to_another_region_then_refreshing_moves_its_figures(org):
+def test_moving_a_store_to_another_region_moves_its_figures_after_the_move_commits(
+    org, django_capture_on_commit_callbacks
+):
     survey = measure_survey(org.company)
     answer(survey, org.bilbao, at("2026-03-10 12:00"), nps=9)
     folded()
 
-    move_unit(unit=org.bilbao, new_parent=org.sur)
-    refresh_cube()
+    with django_capture_on_commit_callbacks(execute=True):
+        move_unit(unit=org.bilbao, new_parent=org.sur)
 
     assert cube(survey, "nps", org.norte) == []
     assert cube(survey, "nps", org.sur) == [(1, 9, 81, 1, 0)]
     assert rebuild(apply=False).matches
+
+
+def test_the_rebuild_command_checks_repairs_and_fails_a_check_that_differs(org):
+    survey = measure_survey(org.company)
+    answer(survey, org.bilbao, at("2026-03-10 12:00"), nps=9)
+    folded()
+    out = io.StringIO()
+
+    call_command("rebuild_rollups", "--check", stdout=out)
+    assert "The roll-ups match the answers." in out.getvalue()
+
+    ScoreDay.objects.update(n=7)
+    with pytest.raises(CommandError):
+        call_command("rebuild_rollups", "--check", stdout=io.StringIO())
+    call_command("rebuild_rollups", stdout=io.StringIO())
+    call_command("rebuild_rollups", "--check", stdout=io.StringIO())
+
+
+def test_rebuild_if_empty_builds_the_roll_ups_of_an_upgraded_installation(org):
+    survey = measure_survey(org.company)
+    answer(survey, org.bilbao, at("2026-03-10 12:00"), nps=9)
+    PendingScore.objects.all().delete()  # as before the metrics existed
+
+    call_command("rebuild_rollups", "--if-empty", stdout=io.StringIO())
+
+    assert cube(survey, "nps", org.company) == [(1, 9, 81, 1, 0)]

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from vinculo.core.scheduler import enqueue_periodic
 from vinculo.surveys.choices import DistributionStatus
 from vinculo.surveys.models import Distribution
-from vinculo.surveys.scheduler import enqueue_periodic
 from vinculo.surveys.testing import published_survey
 from vinculo.surveys.tests.distribution_helpers import (
     bulk_customers,
@@ -57,9 +57,14 @@ def test_a_periodic_task_still_waiting_is_not_enqueued_again(org: Org, settings:
     first = enqueue_periodic()
     second = enqueue_periodic()
 
-    assert sorted(first) == ["dispatch_due_task", "scan_triggers_task"]
+    assert sorted(first) == [
+        "dispatch_due_task",
+        "fold_rollups_task",
+        "scan_triggers_task",
+        "send_digests_task",
+    ]
     assert second == []
-    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.count() == 4
 
 
 def test_the_real_scheduler_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
@@ -69,7 +74,7 @@ def test_the_real_scheduler_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     scheduler = start(env, log, "run_scheduler")
     try:
         deadline = time.monotonic() + 30
-        while "a tick every 60 s" not in log.read_text():
+        while "Scheduler: a tick every 60 s" not in log.read_text():
             assert scheduler.poll() is None, log.read_text()
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.1)

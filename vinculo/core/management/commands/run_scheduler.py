@@ -1,4 +1,5 @@
-"""Enqueues distribution's periodic tasks every SURVEY_SCHEDULER_SECONDS.
+"""Enqueues the periodic tasks (core.scheduler) every SURVEY_SCHEDULER_SECONDS: survey
+sending and triggers, folding answers into the metrics, the weekly digests.
 
 django-tasks has no periodic scheduling of its own. Run one of these next to the workers
 (``make run`` does); running two is harmless, only wasteful, because every task claims its
@@ -21,13 +22,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
-from vinculo.surveys.scheduler import enqueue_periodic
+from vinculo.core.scheduler import enqueue_periodic
 
 logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Enqueue the survey distribution tasks (triggers, due sends, reminders) periodically."
+    help = "Enqueue the periodic tasks (survey sending, metrics roll-ups, digests) periodically."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--once", action="store_true", help="Enqueue once and exit.")
@@ -50,7 +51,7 @@ class Command(BaseCommand):
 
         signals = (signal.SIGTERM, signal.SIGINT)
         previous = {sig: signal.signal(sig, request_stop) for sig in signals}
-        self.stdout.write(f"Survey scheduler: a tick every {period:g} s")
+        self.stdout.write(f"Scheduler: a tick every {period:g} s")
         try:
             while not stop.is_set():
                 self._tick(verbose=options["verbosity"] > 1)
@@ -67,7 +68,7 @@ class Command(BaseCommand):
         try:
             enqueued = enqueue_periodic()
         except DatabaseError as exc:  # a restarting database must not end the loop
-            logger.warning("Survey scheduler could not enqueue: %s", exc)
+            logger.warning("Scheduler could not enqueue: %s", exc)
             return
         if verbose:
             self.stdout.write(f"Enqueued: {', '.join(enqueued) or 'nothing (already waiting)'}")

@@ -1,0 +1,157 @@
+"""The weekly digest: each unit manager gets, by e-mail, their units' figures of the last
+week and the last 90 days, with n and intervals, and a link to the dashboard.
+
+``send_due_digests`` runs on every scheduler tick and does something only once the
+week's sending time has come (METRICS_DIGEST_WEEKDAY at METRICS_DIGEST_HOUR, local time).
+Each person's digest of a week is one ``DigestDelivery`` row, created once (a unique
+constraint) and claimed with a conditional UPDATE before the message is sent, so two
+ticks or two workers never send it twice; a failed send is retried on later ticks, up to
+METRICS_DIGEST_MAX_ATTEMPTS.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from vinculo.accounts.actors import actor_for_user
+from vinculo.accounts.choices import Role
+from vinculo.messaging.email import send_email
+from vinculo.messaging.outcomes import PermanentFailure, TemporaryFailure, short_reason
+from vinculo.metrics import dashboard, links
+from vinculo.metrics.filters import RawFilter, resolve
+from vinculo.metrics.models import DigestDelivery
+from vinculo.metrics.periods import Period, week_start
+from vinculo.metrics.rollups.deltas import report_zone
+
+logger = logging.getLogger(__name__)
+Status = DigestDelivery.Status
+
+
+def due_week(now: datetime) -> date | None:
+    """The Monday of the week whose digest may go out at ``now``, or None before this
+    week's sending time. The digest reports the week before the one it is sent in."""
+    local = now.astimezone(report_zone())
+    this_week = week_start(local.date())
+    send_day = this_week + timedelta(days=settings.METRICS_DIGEST_WEEKDAY)
+    send_from = datetime.combine(send_day, time(settings.METRICS_DIGEST_HOUR), report_zone())
+    if local < send_from:
+        return None
+    return this_week - timedelta(days=7)
+
+
+def recipients() -> list[User]:
+    """Unit managers with an e-mail address and an active account."""
+    return list(
+        User.objects.filter(
+            is_active=True, membership__role=Role.UNIT_MANAGER, membership__unit__isnull=False
+        )
+        .exclude(email="")
+        .select_related("membership__unit")
+        .order_by("pk")
+    )
+
+
+def send_due_digests(*, now: datetime | None = None) -> int:
+    """Queues this week's digests if their time has come, then sends what is waiting.
+    Returns how many went out."""
+    now = now or timezone.now()
+    week = due_week(now)
+    if week is None:
+        return 0
+    DigestDelivery.objects.bulk_create(
+        [DigestDelivery(user=user, week=week) for user in recipients()],
+        ignore_conflicts=True,
+    )
+    waiting = DigestDelivery.objects.filter(week=week).filter(
+        Q(status=Status.QUEUED)
+        | Q(status=Status.FAILED, attempts__lt=settings.METRICS_DIGEST_MAX_ATTEMPTS)
+    )
+    sent = 0
+    for delivery_id in waiting.values_list("pk", flat=True):
+        sent += send_digest(delivery_id, now=now)
+    return sent
+
+
+def _claim(delivery_id: int) -> bool:
+    return bool(
+        DigestDelivery.objects.filter(
+            pk=delivery_id, status__in=[Status.QUEUED, Status.FAILED]
+        ).update(status=Status.SENDING, updated_at=timezone.now())
+    )
+
+
+def send_digest(delivery_id: int, *, now: datetime) -> int:
+    """Sends one claimed digest; 1 if it went out."""
+    if not _claim(delivery_id):
+        return 0  # sent, being sent, or given up on
+    delivery = DigestDelivery.objects.select_related("user__membership__unit").get(pk=delivery_id)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject, text, html = render_digest(delivery.user, delivery.week)
+        send_email(
+            to=delivery.user.email,
+            subject=subject,
+            text=text,
+            html=html,
+            reference=f"digest-{delivery.pk}",
+        )
+    except (PermanentFailure, TemporaryFailure) as exc:
+        DigestDelivery.objects.filter(pk=delivery_id).update(
+            status=Status.FAILED,
+            attempts=delivery.attempts + 1,
+            failure_reason=short_reason(str(exc)),
+            updated_at=timezone.now(),
+        )
+        logger.warning("Digest %s not sent: %s", delivery_id, exc)
+        return 0
+    DigestDelivery.objects.filter(pk=delivery_id).update(
+        status=Status.SENT, attempts=delivery.attempts + 1, sent_at=now, failure_reason=""
+    )
+    return 1
+
+
+@dataclass(frozen=True)
+class DigestPart:
+    title: str
+    board: dashboard.Dashboard
+    url: str
+
+
+def render_digest(user: User, week: date) -> tuple[str, str, str]:
+    """Subject, text and HTML of a person's digest of the week starting on ``week``."""
+    actor = actor_for_user(user)
+    unit = user.membership.unit
+    assert unit is not None
+    last_week = Period(week, week + timedelta(days=6))
+    quarter = Period(last_week.until - timedelta(days=89), last_week.until)
+    parts = []
+    for title, period in ((_("Last week"), last_week), (_("Last 90 days"), quarter)):
+        raw = RawFilter(unit=unit.code, period="custom", since=period.since, until=period.until)
+        f = resolve(actor, raw)
+        board = dashboard.build(actor, f, with_comments=False)
+        parts.append(DigestPart(str(title), board, settings.SITE_URL + links.dashboard_url(f)))
+    context = {
+        "user": user,
+        "unit": unit,
+        "week": last_week,
+        "parts": parts,
+        "min_sample": parts[0].board.filter.min_sample,
+        "dashboard_url": settings.SITE_URL + links.dashboard_url(parts[1].board.filter),
+    }
+    subject = _("Your customers last week: %(unit)s, %(since)s to %(until)s") % {
+        "unit": unit.name,
+        "since": last_week.since.strftime("%d/%m"),
+        "until": last_week.until.strftime("%d/%m/%Y"),
+    }
+    text = render_to_string("metrics/digest.txt", context)
+    html = render_to_string("metrics/digest.html", context)
+    return subject, text, html
