@@ -93,4 +93,4 @@ def test_the_real_scheduler_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         "-c",
         "from django_tasks_db.models import DBTaskResult; print(DBTaskResult.objects.count())",
     )
-    assert waiting.strip().splitlines()[-1] == "2"
+    assert waiting.strip().splitlines()[-1] == "4"  # one tick: each periodic task once
