@@ -5,8 +5,9 @@ Every measure Vínculo shows is a function of a few sums over the answers in a c
 an average of averages. The methods are the published ones:
 
 - NPS: the difference of two multinomial proportions (promoters minus detractors) with
-  variance ``(p+ + p- - (p+ - p-)²) / n`` and a normal interval (e.g. Rocks, "Confidence
-  intervals for the Net Promoter Score", 2016; the same as the delta method).
+  variance ``(p+ + p- - (p+ - p-)²) / n`` and a normal interval, computed on shares
+  adjusted by three pseudo-answers (an adjusted Wald interval, as Agresti and Coull did
+  for one proportion), so that an all-promoter sample does not claim certainty.
 - A proportion (CSAT top-2-box, % easy, % yes): the Wilson score interval (Wilson 1927;
   Newcombe 1998, method 3).
 - A mean (CSAT and CES means, ratings): Student's t interval with ``n - 1`` degrees of
@@ -106,26 +107,45 @@ def t_quantile(df: float) -> float:
 # -- NPS ---------------------------------------------------------------------------------
 
 
+# Pseudo-answers added before an NPS interval is computed (adjusted Wald, Agresti and
+# Coull's idea for one proportion carried to the three NPS groups): three answers, 3/4 of
+# a promoter, 3/2 of a passive and 3/4 of a detractor. Without them a sample of ten
+# promoters has a variance of 0 and an "interval" of [100, 100].
+NPS_PSEUDO = (0.75, 1.5, 0.75)
+
+
+def _adjusted(counts: Counts) -> tuple[float, float, float]:
+    """Adjusted n, share of promoters and share of detractors."""
+    n = counts.n + sum(NPS_PSEUDO)
+    return n, (counts.top + NPS_PSEUDO[0]) / n, (counts.bottom + NPS_PSEUDO[2]) / n
+
+
 def nps_variance(counts: Counts) -> float:
-    """Variance of the NPS estimate on the -1..1 scale: (p+ + p- - (p+ - p-)²) / n."""
-    promoters, detractors = counts.top / counts.n, counts.bottom / counts.n
-    return (promoters + detractors - (promoters - detractors) ** 2) / counts.n
+    """Variance of the (adjusted) NPS on the -1..1 scale: (p+ + p- - (p+ - p-)²) / n."""
+    n, promoters, detractors = _adjusted(counts)
+    return (promoters + detractors - (promoters - detractors) ** 2) / n
 
 
 def nps(counts: Counts) -> Estimate:
-    """Net Promoter Score, -100..100: % promoters minus % detractors."""
+    """Net Promoter Score, -100..100: % promoters minus % detractors; the interval is the
+    adjusted Wald interval around the adjusted estimate."""
     if counts.n <= 0:
         return Estimate(None, None, None, max(counts.n, 0))
     value = 100 * (counts.top - counts.bottom) / counts.n
+    _n, promoters, detractors = _adjusted(counts)
+    centre = 100 * (promoters - detractors)
     half = Z * 100 * math.sqrt(nps_variance(counts))
-    return Estimate(value, max(-100.0, value - half), min(100.0, value + half), counts.n)
+    return Estimate(value, max(-100.0, centre - half), min(100.0, centre + half), counts.n)
 
 
 def nps_difference(a: Counts, b: Counts) -> Difference:
-    """NPS(a) - NPS(b) for independent samples: the variances add."""
+    """NPS(a) - NPS(b) for independent samples: the (adjusted) variances add."""
     value = 100 * ((a.top - a.bottom) / a.n - (b.top - b.bottom) / b.n)
+    _na, pa, da = _adjusted(a)
+    _nb, pb, db = _adjusted(b)
+    centre = 100 * ((pa - da) - (pb - db))
     half = Z * 100 * math.sqrt(nps_variance(a) + nps_variance(b))
-    return Difference(value, value - half, value + half)
+    return Difference(value, centre - half, centre + half)
 
 
 # -- proportions -------------------------------------------------------------------------

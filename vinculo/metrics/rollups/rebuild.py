@@ -15,16 +15,17 @@ not in the snapshot, so nothing is counted twice or missed.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from vinculo.metrics.boxes import COUNTED_KINDS, answer_counts
+from vinculo.metrics.boxes import COUNTED_KINDS, SCORED_KINDS, Boxes, answer_counts
 from vinculo.metrics.choices import Dimension, Grain
 from vinculo.metrics.models import (
     FINE_KEY,
@@ -37,7 +38,7 @@ from vinculo.metrics.rollups.deltas import counted, report_zone
 from vinculo.metrics.rollups.fold import fold, lock_state, unit_lines
 from vinculo.metrics.rollups.sql import COUNTS, q, table
 from vinculo.surveys.choices import ResponseStatus
-from vinculo.surveys.models import Answer, Question
+from vinculo.surveys.models import Answer, Question, Response
 
 FLUSH_KEYS = 200_000  # distinct keys summed in memory before they go to the scratch table
 FINE_COLUMNS = (*FINE_KEY[:1], "month", *FINE_KEY[1:])
@@ -69,6 +70,10 @@ class RebuildReport:
         return self.fine.matches and self.cube.matches
 
 
+EXPECTED_DAY = "vinculo_expected_day"  # temporary tables: this connection's alone
+EXPECTED_CUBE = "vinculo_expected_cube"
+
+
 def rebuild(*, apply: bool = True, progress: Callable[[str], None] | None = None) -> RebuildReport:
     """Recomputes both roll-ups from the raw answers; replaces them when ``apply`` and
     they differ. Returns what was compared (``matches``: they were equal before)."""
@@ -82,19 +87,21 @@ def rebuild(*, apply: bool = True, progress: Callable[[str], None] | None = None
             pass
         say("Reading the answers")
         answers = _scratch_from_answers()
-        say(f"{answers:,} answers read; comparing the daily roll-up")
-        fine = _compare(ScoreDay, FINE_COLUMNS, _expected_fine())
+        say(f"{answers:,} answers read; summing them by day and dimension")
+        _materialize(EXPECTED_DAY, _expected_fine())
+        ScoreScratch.objects.all().delete()
+        fine = _compare(ScoreDay, FINE_COLUMNS, EXPECTED_DAY)
+        say("Summing them by unit subtree, day and month")
+        # From the raw answers again (not from ScoreDay, which may be the one that is off).
+        _materialize(EXPECTED_CUBE, _expected_cube(EXPECTED_DAY))
+        cube = _compare(ScoreCube, CUBE_COLUMNS, EXPECTED_CUBE)
         if apply and not fine.matches:
             say("Replacing the daily roll-up")
-            _replace(ScoreDay, FINE_COLUMNS, _expected_fine())
-        say("Comparing the roll-up by unit")
-        # From the raw answers again (not from ScoreDay, which may be the one that is off).
-        from_raw = f"({_expected_fine()[1]})"
-        cube = _compare(ScoreCube, CUBE_COLUMNS, _expected_cube(from_raw))
+            _replace(ScoreDay, FINE_COLUMNS, EXPECTED_DAY)
         if apply and not cube.matches:
             say("Replacing the roll-up by unit")
-            _replace(ScoreCube, CUBE_COLUMNS, _expected_cube(table(ScoreDay)))
-        ScoreScratch.objects.all().delete()
+            _replace(ScoreCube, CUBE_COLUMNS, EXPECTED_CUBE)
+        _drop(EXPECTED_DAY, EXPECTED_CUBE)
         if apply:
             RollupState.objects.filter(pk=1).update(rebuilt_at=timezone.now())
     return RebuildReport(answers, fine, cube, applied=apply)
@@ -106,9 +113,11 @@ def refresh_cube() -> TableCheck:
         lock_state()
         while fold():
             pass
-        check = _compare(ScoreCube, CUBE_COLUMNS, _expected_cube(table(ScoreDay)))
+        _materialize(EXPECTED_CUBE, _expected_cube(table(ScoreDay)))
+        check = _compare(ScoreCube, CUBE_COLUMNS, EXPECTED_CUBE)
         if not check.matches:
-            _replace(ScoreCube, CUBE_COLUMNS, _expected_cube(table(ScoreDay)))
+            _replace(ScoreCube, CUBE_COLUMNS, EXPECTED_CUBE)
+        _drop(EXPECTED_CUBE)
     return check
 
 
@@ -129,6 +138,8 @@ class _LocalDays:
         self.hours: dict[datetime, tuple[date, timedelta]] = {}
 
     def __call__(self, moment: datetime) -> date:
+        if moment.tzinfo is None:  # SQLite's driver gives naive UTC
+            moment = moment.replace(tzinfo=UTC)
         hour = moment.replace(minute=0, second=0, microsecond=0)
         known = self.hours.get(hour)
         if known is None:
@@ -140,25 +151,22 @@ class _LocalDays:
 
 
 def _raw_rows() -> Iterator[tuple[Any, ...]]:
-    return (
-        Answer.objects.filter(
-            response__status=ResponseStatus.COMPLETE, question__kind__in=COUNTED_KINDS
-        )
-        .order_by()
-        .values_list(
-            "response__completed_at",
-            "response__unit_id",
-            "response__touchpoint_id",
-            "response__channel_id",
-            "response__segment",
-            "response__lifecycle_stage",
-            "question_id",
-            "row",
-            "number",
-            "choices",
-        )
-        .iterator(chunk_size=20_000)
+    """Every counted answer of every complete response, streamed through a plain cursor
+    (a server-side one on PostgreSQL): 30 million rows must not pass through the ORM."""
+    r, a, question = (table(m) for m in (Response, Answer, Question))
+    kinds = ", ".join(f"'{kind}'" for kind in sorted(COUNTED_KINDS))
+    sql = (
+        f"SELECT r.{q('completed_at')}, r.{q('unit_id')}, r.{q('touchpoint_id')}, "
+        f"r.{q('channel_id')}, r.{q('segment')}, r.{q('lifecycle_stage')}, "
+        f"a.{q('question_id')}, a.{q('row')}, a.{q('number')}, a.{q('choices')} "
+        f"FROM {a} a JOIN {r} r ON r.{q('id')} = a.{q('response_id')} "
+        f"JOIN {question} qu ON qu.{q('id')} = a.{q('question_id')} "
+        f"WHERE r.{q('status')} = %s AND qu.{q('kind')} IN ({kinds})"
     )
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [ResponseStatus.COMPLETE.value])
+        while rows := cursor.fetchmany(20_000):
+            yield from rows
 
 
 def _scratch_from_answers() -> int:
@@ -183,19 +191,43 @@ def _scratch_from_answers() -> int:
     ) in _raw_rows():
         read += 1
         kind, boxes = questions[qid]
-        day = to_day(completed)
-        where = (day, qid, unit, touchpoint or 0, channel, segment, lifecycle)
-        for option, c in answer_counts(kind, boxes, row=row, number=number, choices=choices):
-            cell = sums[(*where, option)]
-            cell[0] += c.n
-            cell[1] += c.total
-            cell[2] += c.total_sq
-            cell[3] += c.top
-            cell[4] += c.bottom
+        if isinstance(choices, str):  # JSON as text on SQLite
+            choices = json.loads(choices)
+        if isinstance(completed, str):
+            completed = datetime.fromisoformat(completed)
+        where = (to_day(completed), qid, unit, touchpoint or 0, channel, segment, lifecycle)
+        if kind in SCORED_KINDS and number is not None and boxes is not None:
+            # The common case, inline: the same counts boxes.scored gives, without objects.
+            cell = sums[(*where, "")]
+            cell[0] += 1
+            cell[1] += number
+            cell[2] += number * number
+            cell[3] += number >= boxes.top_from
+            cell[4] += number <= boxes.bottom_to
+        else:
+            _add_answer(sums, where, kind, boxes, row, number, choices)
         if len(sums) >= FLUSH_KEYS:
             _flush(sums)
     _flush(sums)
     return read
+
+
+def _add_answer(
+    sums: defaultdict[tuple[Any, ...], list[int]],
+    where: tuple[Any, ...],
+    kind: str,
+    boxes: Boxes | None,
+    row: str,
+    number: int | None,
+    choices: list[str] | None,
+) -> None:
+    for option, c in answer_counts(kind, boxes, row=row, number=number, choices=choices):
+        cell = sums[(*where, option)]
+        cell[0] += c.n
+        cell[1] += c.total
+        cell[2] += c.total_sq
+        cell[3] += c.top
+        cell[4] += c.bottom
 
 
 def _flush(sums: dict[tuple[Any, ...], list[int]]) -> None:
@@ -261,7 +293,8 @@ def _expected_cube(source: str) -> Query:
             leaf = (
                 f"SELECT {q(column)} AS start, {q('question_id')}, {q('unit_id')}, "
                 f"{_dimension_value(dim)} AS value, {q('option')}, {_sums()} "
-                f"FROM {source} fine GROUP BY 1, 2, 3, 4, 5"
+                f"FROM {q(source) if source.isidentifier() else source} fine "
+                "GROUP BY 1, 2, 3, 4, 5"
             )
             parts.append(
                 f"SELECT CAST('{grain}' AS TEXT) AS grain, leaf.start, leaf.{q('question_id')}, "
@@ -276,31 +309,42 @@ def _expected_cube(source: str) -> Query:
 # -- comparing and replacing ---------------------------------------------------------------
 
 
-def _stored(model: Any, columns: tuple[str, ...]) -> str:
-    return f"SELECT {', '.join(map(q, (*columns, *COUNTS)))} FROM {table(model)}"
+def _materialize(name: str, query: Query) -> None:
+    """The query's rows in a temporary table, computed once for every comparison."""
+    head, body = query
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {q(name)}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {q(name)} AS {head}{body}")
 
 
-def _compare(model: Any, columns: tuple[str, ...], expected: Query) -> TableCheck:
-    head, body = expected
-    stored = _stored(model, columns)
+def _drop(*names: str) -> None:
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(f"DROP TABLE IF EXISTS {q(name)}")
+
+
+def _compare(model: Any, columns: tuple[str, ...], expected: str) -> TableCheck:
+    """Row by row: the stored table against the temporary table ``expected``."""
+    names = ", ".join(map(q, (*columns, *COUNTS)))
+    stored, wanted = f"SELECT {names} FROM {table(model)}", f"SELECT {names} FROM {q(expected)}"
     check = TableCheck()
     with connection.cursor() as cursor:
-        cursor.execute(f"{head}SELECT COUNT(*) FROM ({body}) e")
+        cursor.execute(f"SELECT COUNT(*) FROM {q(expected)}")
         check.expected = cursor.fetchone()[0]
         cursor.execute(f"SELECT COUNT(*) FROM {table(model)}")
         check.stored = cursor.fetchone()[0]
-        for attr, first, second in (("missing", body, stored), ("extra", stored, body)):
-            differing = f"FROM (SELECT * FROM ({first}) a EXCEPT SELECT * FROM ({second}) b) d"
-            cursor.execute(f"{head}SELECT COUNT(*) {differing}")
+        for attr, first, second in (("missing", wanted, stored), ("extra", stored, wanted)):
+            differing = f"FROM ({first} EXCEPT {second}) d"
+            cursor.execute(f"SELECT COUNT(*) {differing}")
             setattr(check, attr, cursor.fetchone()[0])
-            cursor.execute(f"{head}SELECT * {differing} LIMIT 3")
-            check.examples += [f"{attr}: {row}" for row in cursor.fetchall()]
+            if getattr(check, attr):
+                cursor.execute(f"SELECT * {differing} LIMIT 3")
+                check.examples += [f"{attr}: {row}" for row in cursor.fetchall()]
     return check
 
 
-def _replace(model: Any, columns: tuple[str, ...], expected: Query) -> None:
-    head, body = expected
+def _replace(model: Any, columns: tuple[str, ...], expected: str) -> None:
     names = ", ".join(map(q, (*columns, *COUNTS)))
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table(model)}")
-        cursor.execute(f"{head}INSERT INTO {table(model)} ({names}) {body}")
+        cursor.execute(f"INSERT INTO {table(model)} ({names}) SELECT {names} FROM {q(expected)}")

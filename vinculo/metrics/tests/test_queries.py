@@ -206,12 +206,13 @@ def test_the_monthly_trend_has_one_point_per_month_with_its_interval(world, peop
     assert [p.start for p in points] == [date(2026, 3, 1), date(2026, 4, 1)]
     assert [p.figure.n for p in points] == [40, 30]
     march = points[0].figure.headline
-    # n 40, 20 promoters, 10 detractors: var = (0.5 + 0.25 - 0.0625) / 40 = 0.0171875,
-    # SE 13.110 points, half-width 25.695.
+    # n 40, 20 promoters, 10 detractors; adjusted: n' 43, p+ 20.75/43 = 0.482558,
+    # p- 10.75/43 = 0.25, centre 23.2558; var = (0.732558 - 0.054083) / 43 = 0.0157785,
+    # SE 12.5613 points, half-width 24.6197.
     assert (march.value, march.low, march.high) == (
         approx(25),
-        approx(-0.695, abs=1e-3),
-        approx(50.695, abs=1e-3),
+        approx(-1.364, abs=1e-3),
+        approx(47.875, abs=1e-3),
     )
 
 

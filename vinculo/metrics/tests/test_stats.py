@@ -11,21 +11,27 @@ approx = pytest.approx
 
 
 def test_nps_of_200_answers_with_100_promoters_and_50_detractors():
-    # NPS = 50% - 25% = 25. Var = (p+ + p- - (p+ - p-)^2) / n = (0.5 + 0.25 - 0.0625) / 200
-    # = 0.0034375; SE = 0.058630 -> 5.8630 points; half-width 1.959964 * 5.8630 = 11.4913.
+    # NPS = 50% - 25% = 25. The interval adds 3/4 promoter, 3/2 passive, 3/4 detractor:
+    # n' = 203, p+ = 100.75 / 203 = 0.496305, p- = 50.75 / 203 = 0.25, centre 24.6305.
+    # Var = (p+ + p- - (p+ - p-)^2) / n' = (0.746305 - 0.060666) / 203 = 0.00337753;
+    # SE = 5.81165 points; half-width 1.959964 * 5.81165 = 11.3906.
     estimate = stats.nps(Counts(n=200, top=100, bottom=50))
 
     assert estimate.value == 25
-    assert estimate.low == approx(13.5087, abs=1e-4)
-    assert estimate.high == approx(36.4913, abs=1e-4)
+    assert estimate.low == approx(13.2399, abs=1e-3)
+    assert estimate.high == approx(36.0212, abs=1e-3)
     assert estimate.n == 200
 
 
-def test_nps_interval_is_clipped_to_the_scale():
-    estimate = stats.nps(Counts(n=5, top=5, bottom=0))  # every answer a promoter: var 0
+def test_an_all_promoter_sample_still_has_an_honest_interval():
+    # Ten promoters: unadjusted, the variance would be 0 and the interval [100, 100].
+    # n' = 13, p+ = 10.75 / 13 = 0.826923, p- = 0.75 / 13 = 0.057692, centre 76.923;
+    # Var = (0.884615 - 0.769231^2) / 13 = 0.022531; half-width 29.420.
+    estimate = stats.nps(Counts(n=10, top=10, bottom=0))
 
-    assert (estimate.value, estimate.low, estimate.high) == (100, 100, 100)
-    assert stats.nps(Counts(n=3, top=2, bottom=0)).high == 100
+    assert estimate.value == 100
+    assert estimate.low == approx(47.5036, abs=1e-3)
+    assert estimate.high == 100  # clipped to the scale
 
 
 def test_no_answers_give_no_figure():
@@ -94,15 +100,16 @@ def test_one_answer_has_a_mean_but_no_interval():
 
 
 def test_difference_of_two_nps_adds_the_variances():
-    # A: n=200, 100 P, 50 D -> 25, var 0.0034375. B: n=100, 30 P, 40 D -> -10,
-    # var = (0.3 + 0.4 - 0.01) / 100 = 0.0069. SE = sqrt(0.0103375) = 0.101673 -> 10.1673
-    # points; half-width 19.9275; difference 35 -> [15.0725, 54.9275].
+    # A: n 200, 100 P, 50 D -> 25; adjusted n' 203, centre 24.6305, var 0.00337753.
+    # B: n 100, 30 P, 40 D -> -10; n' 103, p+ 0.298544, p- 0.395631, centre -9.7087,
+    # var = (0.694175 - 0.009426) / 103 = 0.00664805. SE = sqrt(0.01002558) = 10.0128
+    # points; half-width 19.6247; centre 34.3392 -> [14.7146, 53.9640].
     found = stats.nps_difference(
         Counts(n=200, top=100, bottom=50), Counts(n=100, top=30, bottom=40)
     )
 
     assert found.value == approx(35)
-    assert (found.low, found.high) == (approx(15.0725, abs=1e-3), approx(54.9275, abs=1e-3))
+    assert (found.low, found.high) == (approx(14.7146, abs=1e-3), approx(53.9640, abs=1e-3))
     assert found.significant
 
 

@@ -115,9 +115,9 @@ def test_the_xlsx_export_has_the_pages_figures(world, people):
     summary = [
         row for row in book["Resumen"].iter_rows(values_only=True) if row and row[0] == "NPS"
     ]
-    # NPS 28.57 on 140 answers (p+ 0.5, p- 0.2143): SE = sqrt((0.7143 - 0.2857^2) / 140)
-    # = 6.72 points, half-width 13.18: 15.4 to 41.8, rounded as the page shows them.
-    assert summary[0][1:5] == (29, 15, 42, 140)
+    # NPS 28.57 on 140 answers; adjusted n' 143, p+ 70.75/143, p- 30.75/143, centre
+    # 27.97, SE 6.64 points, half-width 13.03: 14.9 to 41.0, rounded as the page shows.
+    assert summary[0][1:5] == (29, 15, 41, 140)
     league = [
         r for r in book["Clasificación"].iter_rows(values_only=True) if r and isinstance(r[0], int)
     ]
