@@ -19,6 +19,8 @@ TARGET_SHARE_OF_BARE = 0.40
 
 TARGET_SUBMISSIONS_PER_S = 1_000
 TARGET_SUBMISSION_SHARE = 0.50
+TARGET_DASHBOARD_P95_MS = 150  # on PostgreSQL
+TARGET_DASHBOARD_SHARE = 3.0  # at most this many times the hand-written SQL
 
 
 def run(database_url: str, module: str, *args: str) -> dict[str, Any]:
@@ -38,7 +40,7 @@ def row(cells: tuple[str, ...], widths: tuple[int, ...]) -> str:
 
 
 def main() -> None:
-    chosen = set(sys.argv[1:]) or {"imports", "submissions", "invitations"}
+    chosen = set(sys.argv[1:]) or {"imports", "submissions", "invitations", "dashboards"}
     Path("var/bench").mkdir(parents=True, exist_ok=True)
     sqlite_file = Path(tempfile.mkdtemp(dir="var/bench")) / "bench.sqlite3"
     targets = [("SQLite", f"sqlite:///{sqlite_file.resolve()}")]
@@ -51,6 +53,8 @@ def main() -> None:
     if "invitations" in chosen:
         invitations(targets)
     shutil.rmtree(sqlite_file.parent, ignore_errors=True)
+    if "dashboards" in chosen:
+        dashboards()
 
 
 def imports(targets: list[tuple[str, str]]) -> None:
@@ -145,3 +149,58 @@ def invitations(targets: list[tuple[str, str]]) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def dashboards() -> None:
+    """The metrics at scale. Their databases persist between runs (var/bench/metrics-N and
+    BENCH_METRICS_DATABASE_URL): ten million responses take a while to write."""
+    responses = int(os.environ.get("BENCH_RESPONSES", "10000000"))
+    repeat = os.environ.get("BENCH_REPEAT", "40")
+    sqlite_file = Path("var/bench") / f"metrics-{responses}.sqlite3"
+    targets = [("SQLite", f"sqlite:///{sqlite_file.resolve()}")]
+    if os.environ.get("BENCH_METRICS_DATABASE_URL"):
+        targets.append(("PostgreSQL", os.environ["BENCH_METRICS_DATABASE_URL"]))
+    print(
+        f"\nDashboards on {responses:,} responses over 24 months, 1,000 stores "
+        f"(p50 / p95 in ms over {repeat} requests; same run, same machine)"
+    )
+    columns = (
+        "database",
+        "request",
+        "app p50",
+        "app p95",
+        "SQL p50",
+        "SQL p95",
+        "p95/SQL",
+        "target",
+    )
+    widths = (11, 10, 8, 8, 8, 8, 8, 8)
+    print(row(columns, widths))
+    for name, url in targets:
+        f = run(url, "dashboards", "--responses", str(responses), "--repeat", repeat)
+        for request in ("company", "region", "trend"):
+            m = f[request]
+            share = m["app_p95_ms"] / max(m["sql_p95_ms"], 0.001)
+            met = share <= TARGET_DASHBOARD_SHARE and (
+                name != "PostgreSQL" or m["app_p95_ms"] <= TARGET_DASHBOARD_P95_MS
+            )
+            cells = (
+                name,
+                request,
+                f"{m['app_p50_ms']:.1f}",
+                f"{m['app_p95_ms']:.1f}",
+                f"{m['sql_p50_ms']:.1f}",
+                f"{m['sql_p95_ms']:.1f}",
+                f"{share:.1f}x",
+                "met" if met else "NOT met",
+            )
+            print(row(cells, widths))
+        setup = {k: f[k] for k in f if k not in ("company", "region", "trend")}
+        print(f"  {name} data: {json.dumps(setup)}")
+    print(
+        f"Target: p95 <= {TARGET_DASHBOARD_P95_MS} ms on PostgreSQL and <= "
+        f"{TARGET_DASHBOARD_SHARE:g}x the hand-written SQL over the same roll-up rows. "
+        "'company' and 'region' are the whole dashboard page (last 90 days: tiles with the "
+        "previous period, weekly trend, units, league of stores, breakdown by touchpoint, "
+        "latest comments); 'trend' is GET /api/v1/metrics/trend over 24 months by month."
+    )

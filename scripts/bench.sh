@@ -8,8 +8,10 @@ cd "$REPO_ROOT"
 
 ensure_postgres
 ensure_database vinculo_bench
+ensure_database vinculo_bench_metrics
 BENCH_DATABASE_URL="$(postgres_url vinculo_bench)"
-export BENCH_DATABASE_URL
+BENCH_METRICS_DATABASE_URL="$(postgres_url vinculo_bench_metrics)"
+export BENCH_DATABASE_URL BENCH_METRICS_DATABASE_URL
 
 say "Benchmarks (BENCH_DATABASE_URL=$BENCH_DATABASE_URL)"
 "$PY" -m bench "$@"

@@ -82,6 +82,7 @@ def rebuild(*, apply: bool = True, progress: Callable[[str], None] | None = None
     with transaction.atomic():
         if outermost:  # inside a caller's transaction, the caller chose its isolation
             _snapshot()
+        _roomy()
         lock_state()
         while fold():  # what was logged before the snapshot, so stored and raw agree
             pass
@@ -110,6 +111,7 @@ def rebuild(*, apply: bool = True, progress: Callable[[str], None] | None = None
 def refresh_cube() -> TableCheck:
     """Recomputes ``ScoreCube`` from ``ScoreDay`` (after units moved in the tree)."""
     with transaction.atomic():
+        _roomy()
         lock_state()
         while fold():
             pass
@@ -125,6 +127,14 @@ def _snapshot() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def _roomy() -> None:
+    """Big GROUP BYs fit in memory rather than spilling sorts to disk (PostgreSQL; this
+    transaction only)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
 
 
 # -- raw answers -> scratch ----------------------------------------------------------------
@@ -234,13 +244,19 @@ def _flush(sums: dict[tuple[Any, ...], list[int]]) -> None:
     if not sums:
         return
     columns = (*FINE_COLUMNS, *COUNTS)
-    statement = (
-        f"INSERT INTO {table(ScoreScratch)} ({', '.join(map(q, columns))}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
     rows = [(key[0], key[0].replace(day=1), *key[1:], *cell) for key, cell in sums.items()]
-    with connection.cursor() as cursor:
-        cursor.executemany(statement, rows)
+    if connection.vendor == "postgresql":
+        copy_in = f"COPY {table(ScoreScratch)} ({', '.join(map(q, columns))}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(copy_in) as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        statement = (
+            f"INSERT INTO {table(ScoreScratch)} ({', '.join(map(q, columns))}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(statement, rows)
     sums.clear()
 
 
