@@ -164,23 +164,14 @@ def dashboards() -> None:
         f"\nDashboards on {responses:,} responses over 24 months, 1,000 stores "
         f"(p50 / p95 in ms over {repeat} requests; same run, same machine)"
     )
-    columns = (
-        "database",
-        "request",
-        "app p50",
-        "app p95",
-        "SQL p50",
-        "SQL p95",
-        "p95/SQL",
-        "target",
-    )
-    widths = (11, 10, 8, 8, 8, 8, 8, 8)
-    print(row(columns, widths))
+    columns = ("database", "request", "app p50", "app p95", "SQL view p95", "SQL p95", "ratio")
+    widths = (11, 8, 8, 8, 13, 8, 6, 8)
+    print(row((*columns, "target"), widths))
     for name, url in targets:
         f = run(url, "dashboards", "--responses", str(responses), "--repeat", repeat)
         for request in ("company", "region", "trend"):
             m = f[request]
-            share = m["app_p95_ms"] / max(m["sql_p95_ms"], 0.001)
+            share = m["app_p95_ms"] / max(m["sql_view_p95_ms"], 0.001)
             met = share <= TARGET_DASHBOARD_SHARE and (
                 name != "PostgreSQL" or m["app_p95_ms"] <= TARGET_DASHBOARD_P95_MS
             )
@@ -189,7 +180,7 @@ def dashboards() -> None:
                 request,
                 f"{m['app_p50_ms']:.1f}",
                 f"{m['app_p95_ms']:.1f}",
-                f"{m['sql_p50_ms']:.1f}",
+                f"{m['sql_view_p95_ms']:.1f}",
                 f"{m['sql_p95_ms']:.1f}",
                 f"{share:.1f}x",
                 "met" if met else "NOT met",
@@ -199,7 +190,9 @@ def dashboards() -> None:
         print(f"  {name} data: {json.dumps(setup)}")
     print(
         f"Target: p95 <= {TARGET_DASHBOARD_P95_MS} ms on PostgreSQL and <= "
-        f"{TARGET_DASHBOARD_SHARE:g}x the hand-written SQL over the same roll-up rows. "
+        f"{TARGET_DASHBOARD_SHARE:g}x the hand-written SQL over the same roll-up rows, that SQL "
+        "run in a bare view through the same request path ('SQL view'; 'SQL p95' is the "
+        "statements alone; 'ratio' is app p95 / SQL view p95). "
         "'company' and 'region' are the whole dashboard page (last 90 days: tiles with the "
         "previous period, weekly trend, units, league of stores, breakdown by touchpoint, "
         "latest comments); 'trend' is GET /api/v1/metrics/trend over 24 months by month."

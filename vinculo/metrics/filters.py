@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -59,6 +60,8 @@ class MetricFilter:
     min_sample: int = 30  # figures on fewer answers are suppressed (MetricPolicy)
     # The filters as given, for links (drill-down, exports) to carry them on.
     raw: RawFilter = field(default_factory=RawFilter)
+    # Questions already looked up for this filter (one request reads them once).
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def kind(self) -> str:

@@ -6,17 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
 from vinculo.customers.choices import LifecycleStage
-from vinculo.customers.models import Customer
 from vinculo.journeys.models import Channel, InteractionType, JourneyStage, Touchpoint
-from vinculo.metrics.choices import Breakdown, Interval, Metric
-from vinculo.metrics.filters import FilterError, MetricFilter, RawFilter, resolve
+from vinculo.metrics.catalogue import METRIC_KINDS
+from vinculo.metrics.choices import Breakdown, Dimension, Grain, Interval, Metric
+from vinculo.metrics.filters import FilterError, MetricFilter, RawFilter, home_unit, resolve
+from vinculo.metrics.models import ScoreCube
 from vinculo.metrics.periods import PRESETS
-from vinculo.surveys.models import Survey
+from vinculo.surveys.models import Question, Survey
 
 ALL = ("", _("All"))
 
@@ -27,7 +29,9 @@ def _date_input() -> forms.DateInput:
 
 class MetricFilterForm(forms.Form):
     metric = forms.ChoiceField(label=_("Measure"), choices=Metric.choices, required=False)
-    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    # Any unit code in scope is accepted (resolve checks it); the list offers the way up
+    # and down the tree from the unit shown, not a thousand stores at once.
+    unit = forms.CharField(label=_("Unit"), required=False, max_length=60, widget=forms.Select)
     period = forms.ChoiceField(
         label=_("Period"),
         choices=[*PRESETS.items(), ("custom", _("Custom dates"))],
@@ -59,10 +63,9 @@ class MetricFilterForm(forms.Form):
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        units = Unit.objects.order_by("path")
-        if actor.unit_ids is not None:
-            units = units.filter(pk__in=sorted(actor.unit_ids))
-        self._choices("unit", [(u.code, f"{'— ' * u.depth}{u.name}") for u in units], empty=False)
+        self.fields["unit"].widget.choices = [
+            (u.code, f"{'— ' * u.depth}{u.name}") for u in self._nearby_units()
+        ]
         self._choices("survey", Survey.objects.order_by("name").values_list("pk", "name"))
         self._choices("touchpoint", Touchpoint.objects.order_by("name").values_list("pk", "name"))
         self._choices(
@@ -70,13 +73,34 @@ class MetricFilterForm(forms.Form):
         )
         self._choices("stage", JourneyStage.objects.order_by("name").values_list("code", "name"))
         self._choices("channel", Channel.objects.order_by("name").values_list("code", "name"))
-        segments = (
-            Customer.objects.exclude(segment="")
-            .order_by("segment")
-            .values_list("segment", flat=True)
-            .distinct()
-        )
-        self._choices("segment", [(s, s) for s in segments])
+        self._choices("segment", [(s, s) for s in self._segments()])
+
+    def _nearby_units(self) -> list[Unit]:
+        """The unit shown, the units above it (within scope) and the units just below it."""
+        try:
+            current = home_unit(self.actor)
+        except FilterError:
+            return []
+        code = self.data.get("unit") if self.is_bound else None
+        asked = Unit.objects.filter(code=code).first() if code else None
+        if asked is not None and self.actor.sees_unit(asked.pk):
+            current = asked
+        above = [int(pk) for pk in current.path.strip("/").split("/")]
+        visible = [pk for pk in above if self.actor.sees_unit(pk)]
+        units = Unit.objects.filter(Q(pk__in=visible) | Q(parent=current))
+        return list(units.order_by("path"))
+
+    def _segments(self) -> list[str]:
+        """Segments the roll-ups have seen (read from them, never from the customers)."""
+        try:
+            top = home_unit(self.actor)
+        except FilterError:
+            return []
+        nps = Question.objects.filter(kind__in=METRIC_KINDS.values()).values_list("pk", flat=True)
+        found = ScoreCube.objects.filter(
+            question_id__in=list(nps), unit_id=top.pk, grain=Grain.MONTH, dim=Dimension.SEGMENT
+        ).exclude(value="")
+        return sorted(set(found.values_list("value", flat=True)))
 
     def _choices(self, name: str, pairs: Any, *, empty: bool = True) -> None:
         field = self.fields[name]

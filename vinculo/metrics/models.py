@@ -57,24 +57,27 @@ class FineColumns(CountColumns):
         abstract = True
 
 
+# The unique keys, in the order their indexes serve the readers: a unit (or a unit's
+# subtree), some questions, scores or one option, then a range of days; the dimension
+# values last, so a range scan is never cut short by a column left free.
 FINE_KEY = (
-    "day",
-    "question_id",
     "unit_id",
+    "question_id",
+    "option",
+    "day",
     "touchpoint_id",
     "channel_id",
     "segment",
     "lifecycle",
-    "option",
 )
-CUBE_KEY = ("question_id", "unit_id", "grain", "dim", "value", "option", "start")
+CUBE_KEY = ("question_id", "unit_id", "grain", "dim", "option", "start", "value")
 
 
 class ScoreDay(FineColumns):
     """Answers of one local day, question, unit and combination of dimensions."""
 
     class Meta:
-        ordering = ["day", "question_id", "unit_id"]
+        ordering = ["unit_id", "question_id", "day"]
         verbose_name = _("daily score roll-up")
         verbose_name_plural = _("daily score roll-ups")
         constraints = [models.UniqueConstraint(fields=FINE_KEY, name="scoreday_key")]
@@ -104,7 +107,7 @@ class ScoreCube(CountColumns):
     option = models.CharField(_("option"), max_length=40, blank=True)
 
     class Meta:
-        ordering = ["question_id", "unit_id", "grain", "dim", "value", "option", "start"]
+        ordering = ["question_id", "unit_id", "grain", "dim", "option", "start", "value"]
         verbose_name = _("score roll-up by unit")
         verbose_name_plural = _("score roll-ups by unit")
         constraints = [models.UniqueConstraint(fields=CUBE_KEY, name="scorecube_key")]

@@ -27,17 +27,22 @@ from vinculo.metrics.rollups.deltas import report_zone
 from vinculo.metrics.stats import Counts, Difference, shrink
 from vinculo.surveys.choices import QuestionKind as K
 from vinculo.surveys.choices import ResponseStatus, SurveyKind
-from vinculo.surveys.models import Answer, Response
+from vinculo.surveys.models import Answer, Response, Survey
 from vinculo.surveys.queries import headline_scores
 
 
 def measure_questions(f: MetricFilter, *metrics: str) -> dict[int, QuestionMeta]:
-    """The questions of the filter's measure (or of ``metrics``), narrowed as it says."""
-    return catalogue.questions(
-        metrics=metrics or (f.metric,),
-        survey_id=f.survey.pk if f.survey else None,
-        key=f.question or None,
-    )
+    """The questions of the filter's measure (or of ``metrics``), narrowed as it says;
+    looked up once per filter."""
+    wanted = metrics or (f.metric,)
+    if wanted not in f.memo:
+        f.memo[wanted] = catalogue.questions(
+            metrics=wanted,
+            survey_id=f.survey.pk if f.survey else None,
+            key=f.question or None,
+        )
+    found: dict[int, QuestionMeta] = f.memo[wanted]
+    return found
 
 
 def _total(f: MetricFilter, questions: Iterable[int], period: Period | None = None) -> Counts:
@@ -305,11 +310,12 @@ def league(f: MetricFilter) -> League:
     """The units at the bottom of the scope's tree (stores, branches, teams), ranked by an
     empirical-Bayes estimate, so that a unit with few answers does not top or bottom
     the table by luck. Units below the minimum sample are listed last, unranked."""
-    leaves = list(
+    bottom = (
         Unit.objects.filter(path__startswith=f.unit.path)
         .exclude(children__isnull=False)
         .order_by("name")
     )
+    leaves = list(bottom)
     found = read(
         questions=list(measure_questions(f)),
         units=leaves,
@@ -402,20 +408,29 @@ class Comment:
     scores: dict[str, int]
 
 
+TEXT_KINDS = (K.LONG_TEXT, K.SHORT_TEXT)
+
+
 def comments(f: MetricFilter, limit: int = 8) -> list[Comment]:
     """The latest open answers of customers in the scope and period, with their scores.
-    Employees' answers are never listed here (their surveys promise anonymity)."""
-    responses = _answered_in(f)
-    texts = (
-        Answer.objects.filter(
-            response__in=responses,
-            question__kind__in=(K.LONG_TEXT, K.SHORT_TEXT),
+    Employees' answers are never listed here (their surveys promise anonymity).
+
+    The scope's newest responses are read a batch at a time (by the index on completion
+    time) until enough of them carry a comment: the answers table is never scanned."""
+    responses = _answered_in(f).order_by("-completed_at", "-pk")
+    listed: list[Answer] = []
+    for batch in (200, 2000, 20000):
+        ids = list(responses.values_list("pk", flat=True)[:batch])
+        listed = list(
+            Answer.objects.filter(
+                response_id__in=ids, question__kind__in=(K.LONG_TEXT, K.SHORT_TEXT)
+            )
+            .exclude(text="")
+            .select_related("response__unit")
+            .order_by("-response__completed_at", "-response_id", "-id")[:limit]
         )
-        .exclude(text="")
-        .select_related("response__unit")
-        .order_by("-response__completed_at", "-id")[:limit]
-    )
-    listed = list(texts)
+        if len(listed) >= limit or len(ids) < batch:
+            break
     scores = headline_scores(a.response_id for a in listed)
     zone = report_zone()
     return [
@@ -434,15 +449,20 @@ def _answered_in(f: MetricFilter) -> Any:
     zone = report_zone()
     start = datetime.combine(f.period.since, time.min, tzinfo=zone)
     end = datetime.combine(f.period.until + timedelta(days=1), time.min, tzinfo=zone)
+    # Ids rather than joins: the planner then walks the index on completion time and
+    # stops at the first answers it needs, instead of sorting the whole period.
+    surveys = Survey.objects.filter(kind=SurveyKind.CUSTOMER)
+    if f.survey is not None:
+        surveys = surveys.filter(pk=f.survey.pk)
     rows = Response.objects.filter(
         status=ResponseStatus.COMPLETE,
         completed_at__gte=start,
         completed_at__lt=end,
-        survey__kind=SurveyKind.CUSTOMER,
-        unit__path__startswith=f.unit.path,
+        survey_id__in=list(surveys.values_list("pk", flat=True)),
     )
-    if f.survey is not None:
-        rows = rows.filter(survey=f.survey)
+    if f.unit.parent_id is not None:  # the whole company needs no unit filter at all
+        subtree = Unit.objects.filter(path__startswith=f.unit.path)
+        rows = rows.filter(unit_id__in=list(subtree.values_list("pk", flat=True)))
     where = f.where
     if where.touchpoint is not None:
         none = Q(touchpoint__isnull=True) if 0 in where.touchpoint else Q(pk__in=[])

@@ -31,6 +31,20 @@ from vinculo.metrics.rollups.sql import add_counts, drop_empty
 FOLD_BATCH = 20_000  # pending rows folded per transaction
 
 DIMENSIONS = (Dimension.TOUCHPOINT, Dimension.CHANNEL, Dimension.SEGMENT, Dimension.LIFECYCLE)
+# The column order of the tuples folding works with: the unique keys' columns (any order
+# names the same conflict target), day first in FINE_ROW.
+FINE_ROW = (
+    "day",
+    "question_id",
+    "unit_id",
+    "touchpoint_id",
+    "channel_id",
+    "segment",
+    "lifecycle",
+    "option",
+)
+CUBE_ROW = ("question_id", "unit_id", "grain", "dim", "value", "option", "start")
+assert set(FINE_ROW) == set(FINE_KEY) and set(CUBE_ROW) == set(CUBE_KEY)
 Sums = list[int]  # n, total, total_sq, top, bottom
 
 
@@ -50,7 +64,7 @@ def unit_lines() -> dict[int, tuple[int, ...]]:
 
 @dataclass
 class Folder:
-    """Adds fine rows (``FINE_KEY`` order, then the five counts) into both roll-ups."""
+    """Adds fine rows (``FINE_ROW`` order, then the five counts) into both roll-ups."""
 
     lines: dict[int, tuple[int, ...]]
 
@@ -77,8 +91,8 @@ class Folder:
                 _add(self.cube[cell], counts)
 
     def write(self) -> None:
-        _apply(ScoreDay, FINE_KEY, self.fine, month=True)
-        _apply(ScoreCube, CUBE_KEY, self.cube)
+        _apply(ScoreDay, FINE_ROW, self.fine, month=True)
+        _apply(ScoreCube, CUBE_ROW, self.cube)
 
 
 def _add(into: Sums, counts: Iterable[int]) -> None:
@@ -102,7 +116,7 @@ def _apply(
         drop_empty(model, key, shrunk)
 
 
-PENDING_COLUMNS = (*FINE_KEY, "n", "total", "total_sq", "top", "bottom")
+PENDING_COLUMNS = (*FINE_ROW, "n", "total", "total_sq", "top", "bottom")
 
 
 @transaction.atomic

@@ -28,20 +28,19 @@ from django.utils import timezone
 from vinculo.metrics.boxes import COUNTED_KINDS, SCORED_KINDS, Boxes, answer_counts
 from vinculo.metrics.choices import Dimension, Grain
 from vinculo.metrics.models import (
-    FINE_KEY,
     RollupState,
     ScoreCube,
     ScoreDay,
     ScoreScratch,
 )
 from vinculo.metrics.rollups.deltas import counted, report_zone
-from vinculo.metrics.rollups.fold import fold, lock_state, unit_lines
+from vinculo.metrics.rollups.fold import FINE_ROW, fold, lock_state, unit_lines
 from vinculo.metrics.rollups.sql import COUNTS, q, table
 from vinculo.surveys.choices import ResponseStatus
 from vinculo.surveys.models import Answer, Question, Response
 
 FLUSH_KEYS = 200_000  # distinct keys summed in memory before they go to the scratch table
-FINE_COLUMNS = (*FINE_KEY[:1], "month", *FINE_KEY[1:])
+FINE_COLUMNS = ("day", "month", *FINE_ROW[1:])  # the order the scratch rows are built in
 CUBE_COLUMNS = ("grain", "start", "question_id", "unit_id", "dim", "value", "option")
 
 

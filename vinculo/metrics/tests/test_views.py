@@ -57,7 +57,7 @@ def test_a_unit_managers_dashboard_is_their_unit_and_refuses_any_other(world, pe
     assert 'data-testid="scope">Norte<' in html
     assert "Sevilla" not in html and "Comentario sevilla" not in html
     assert refused.status_code == 400
-    assert "Unidad: Escoja una opción válida. sur no es una de las opciones disponibles." in refusal
+    assert "Unidad: No hay ninguna unidad con este código dentro de tu alcance." in refusal
 
 
 def test_small_samples_are_suppressed_on_the_page(world, people):

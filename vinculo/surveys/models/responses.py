@@ -82,6 +82,8 @@ class Response(models.Model):
             models.Index(fields=["survey", "started_at"], name="response_survey_time"),
             models.Index(fields=["unit", "started_at"], name="response_unit_time"),
             models.Index(fields=["customer"], name="response_customer"),
+            # The newest answers of a scope (the dashboards' latest comments).
+            models.Index(fields=["completed_at"], name="response_completed"),
         ]
         constraints = [
             models.CheckConstraint(
