@@ -27,3 +27,10 @@ apt_install() {
     say "apt-get install $*"
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
 }
+
+# WeasyPrint (the dashboards' PDF) loads Pango through the system; fonts come from Debian.
+ensure_pdf_libraries() {
+    if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || [ ! -d /usr/share/fonts/truetype/dejavu ]; then
+        apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+    fi
+}

@@ -17,6 +17,7 @@ PORT="${PORT:-8000}"
 export SITE_URL="${SITE_URL:-http://$HOST:$PORT}"
 MANAGE=("$PY" manage.py)
 
+ensure_pdf_libraries
 say "Migrating the database"
 "${MANAGE[@]}" migrate --noinput
 say "Collecting static files"

@@ -46,15 +46,18 @@ lint() {
 }
 
 suite_on_sqlite() {
+    ensure_pdf_libraries || return 1
     env -u DATABASE_URL "${PYTEST[@]}" -m "not browser" "$@"
 }
 
 suite_on_postgres() {
+    ensure_pdf_libraries || return 1
     ensure_postgres || return 1
     DATABASE_URL="$(postgres_url vinculo)" "${PYTEST[@]}" -m "not browser" "$@"
 }
 
 browser_tests() {
+    ensure_pdf_libraries || return 1
     if [ ! -x /usr/bin/chromium ]; then
         apt_install chromium fonts-dejavu-core || return 1
     fi
