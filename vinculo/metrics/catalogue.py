@@ -55,6 +55,7 @@ def questions(
     survey_id: int | None = None,
     key: str | None = None,
     ids: Iterable[int] | None = None,
+    customer_only: bool = False,
 ) -> dict[int, QuestionMeta]:
     """Counted questions of published versions, narrowed as asked, by id."""
     rows = Question.objects.filter(
@@ -69,6 +70,8 @@ def questions(
     rows = rows.filter(wanted)
     if survey_id is not None:
         rows = rows.filter(version__survey_id=survey_id)
+    if customer_only:
+        rows = rows.filter(version__survey__kind=SurveyKind.CUSTOMER)
     if key:
         rows = rows.filter(key=key)
     if ids is not None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from vinculo.accounts.actors import Actor
 from vinculo.metrics import queries
-from vinculo.metrics.choices import Breakdown
+from vinculo.metrics.choices import Breakdown, Dimension
 from vinculo.metrics.filters import MetricFilter
 from vinculo.metrics.periods import default_interval
 from vinculo.metrics.queries import Comment, League, LeagueRow, Row, Tile, TrendPoint
@@ -57,7 +57,10 @@ def build(
     with_comments: bool = True,
 ) -> Dashboard:
     interval = interval or default_interval(f.period)
-    by = by or Breakdown.TOUCHPOINT
+    # By touchpoint unless a filter on another dimension is on: two dimensions at once
+    # can only be read from the daily roll-up, which is slow at scale (metrics.md).
+    other = f.where.dimensions() - {Dimension.TOUCHPOINT}
+    by = by or (Breakdown.SURVEY if other else Breakdown.TOUCHPOINT)
     return Dashboard(
         filter=f,
         tiles=queries.tiles(actor, f),

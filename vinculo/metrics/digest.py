@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from vinculo.accounts.actors import actor_for_user
 from vinculo.accounts.choices import Role
 from vinculo.messaging.email import send_email
 from vinculo.messaging.outcomes import PermanentFailure, TemporaryFailure, short_reason
-from vinculo.metrics import dashboard, links
+from vinculo.metrics import dashboard, links, queries
 from vinculo.metrics.filters import RawFilter, resolve
 from vinculo.metrics.models import DigestDelivery
 from vinculo.metrics.periods import Period, week_start
@@ -34,6 +34,7 @@ from vinculo.metrics.rollups.deltas import report_zone
 
 logger = logging.getLogger(__name__)
 Status = DigestDelivery.Status
+STALE_SENDING = timedelta(minutes=15)
 
 
 def due_week(now: datetime) -> date | None:
@@ -71,6 +72,7 @@ def send_due_digests(*, now: datetime | None = None) -> int:
         [DigestDelivery(user=user, week=week) for user in recipients()],
         ignore_conflicts=True,
     )
+    _recover_stale(now)
     waiting = DigestDelivery.objects.filter(week=week).filter(
         Q(status=Status.QUEUED)
         | Q(status=Status.FAILED, attempts__lt=settings.METRICS_DIGEST_MAX_ATTEMPTS)
@@ -79,6 +81,23 @@ def send_due_digests(*, now: datetime | None = None) -> int:
     for delivery_id in waiting.values_list("pk", flat=True):
         sent += send_digest(delivery_id, now=now)
     return sent
+
+
+def _failed(delivery: DigestDelivery, reason: str) -> None:
+    DigestDelivery.objects.filter(pk=delivery.pk).update(
+        status=Status.FAILED,
+        attempts=delivery.attempts + 1,
+        failure_reason=short_reason(reason),
+        updated_at=timezone.now(),
+    )
+    logger.warning("Digest %s not sent: %s", delivery.pk, reason)
+
+
+def _recover_stale(now: datetime) -> None:
+    """A digest "sending" for this long lost its worker: it counts as a failed attempt."""
+    DigestDelivery.objects.filter(status=Status.SENDING, updated_at__lt=now - STALE_SENDING).update(
+        status=Status.FAILED, attempts=F("attempts") + 1, failure_reason="worker lost"
+    )
 
 
 def _claim(delivery_id: int) -> bool:
@@ -105,13 +124,11 @@ def send_digest(delivery_id: int, *, now: datetime) -> int:
             reference=f"digest-{delivery.pk}",
         )
     except (PermanentFailure, TemporaryFailure) as exc:
-        DigestDelivery.objects.filter(pk=delivery_id).update(
-            status=Status.FAILED,
-            attempts=delivery.attempts + 1,
-            failure_reason=short_reason(str(exc)),
-            updated_at=timezone.now(),
-        )
-        logger.warning("Digest %s not sent: %s", delivery_id, exc)
+        _failed(delivery, str(exc))
+        return 0
+    except Exception as exc:  # one person's digest must not stop the others'
+        logger.exception("Digest %s could not be built", delivery_id)
+        _failed(delivery, f"{type(exc).__name__}: {exc}")
         return 0
     DigestDelivery.objects.filter(pk=delivery_id).update(
         status=Status.SENT, attempts=delivery.attempts + 1, sent_at=now, failure_reason=""
@@ -137,7 +154,18 @@ def render_digest(user: User, week: date) -> tuple[str, str, str]:
     for title, period in ((_("Last week"), last_week), (_("Last 90 days"), quarter)):
         raw = RawFilter(unit=unit.code, period="custom", since=period.since, until=period.until)
         f = resolve(actor, raw)
-        board = dashboard.build(actor, f, with_comments=False)
+        # Only what the e-mail shows: the tiles and the league's ends.
+        board = dashboard.Dashboard(
+            filter=f,
+            tiles=queries.tiles(actor, f),
+            interval="",
+            trend=[],
+            units=[],
+            league=queries.league(f),
+            by="",
+            breakdown=[],
+            comments=[],
+        )
         parts.append(DigestPart(str(title), board, settings.SITE_URL + links.dashboard_url(f)))
     context = {
         "user": user,

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
 from vinculo.metrics import display
@@ -41,8 +42,16 @@ class _Sheet:
     sheet: Worksheet
 
     def row(self, values: Sequence[Any], formats: Sequence[str | None] = ()) -> None:
-        self.sheet.append(list(values))
-        for cell, number_format in zip(self.sheet[self.sheet.max_row], formats, strict=False):
+        # Names come from people (units, segments, surveys): control characters are
+        # dropped and text stays text, even when it starts with "=".
+        self.sheet.append(
+            [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+        )
+        cells = self.sheet[self.sheet.max_row]
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+        for cell, number_format in zip(cells, formats, strict=False):
             if number_format:
                 cell.number_format = number_format
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
+from vinculo.accounts.permissions import Perm
 from vinculo.customers.choices import LifecycleStage
 from vinculo.journeys.models import Channel, InteractionType, JourneyStage, Touchpoint
 from vinculo.metrics.catalogue import METRIC_KINDS
@@ -138,6 +139,12 @@ def resolve(actor: Actor, raw: RawFilter) -> MetricFilter:
     metric = raw.metric or Metric.NPS
     if metric not in Metric.values:
         raise FilterError("metric", _("Unknown measure."))
+    # Employees' figures are for the people who run the surveys: split by unit and
+    # dimension, small groups of colleagues could be recognised.
+    if metric == Metric.ENPS and not actor.can(Perm.MANAGE_SURVEYS):
+        raise FilterError(
+            "metric", _("Employee figures are shown to administrators and CX analysts only.")
+        )
     unit = _unit(actor, raw.unit)
     period, code = _period(raw)
     survey = None

@@ -16,12 +16,14 @@ from vinculo.metrics.filters import MetricFilter
 from vinculo.surveys.choices import QuestionKind as K
 from vinculo.surveys.choices import ResponseStatus
 
-# The answers behind a measure's bad and good boxes, as the responses list filters them.
-BOXES: dict[str, dict[str, str]] = {
-    K.NPS: {"bottom": "nps_group=detractor", "top": "nps_group=promoter"},
-    K.ENPS: {"bottom": "score=enps:0-6", "top": "score=enps:9-10"},
-    K.CSAT: {"bottom": "score=csat:1-2", "top": "score=csat:4-5"},
-    K.CES: {"bottom": "score=ces:1-3", "top": "score=ces:5-7"},
+# The answers behind a measure, as the responses list filters them: its whole scale, its
+# bad box and its good box (a range of the measure's own question kind, so NPS never
+# brings eNPS answers along).
+SCORES: dict[str, dict[str, str]] = {
+    K.NPS: {"": "nps:0-10", "bottom": "nps:0-6", "top": "nps:9-10"},
+    K.ENPS: {"": "enps:0-10", "bottom": "enps:0-6", "top": "enps:9-10"},
+    K.CSAT: {"": "csat:1-5", "bottom": "csat:1-2", "top": "csat:4-5"},
+    K.CES: {"": "ces:1-7", "bottom": "ces:1-3", "top": "ces:5-7"},
 }
 
 
@@ -42,8 +44,8 @@ def dashboard_url(f: MetricFilter, **changes: Any) -> str:
 
 
 def responses_url(f: MetricFilter, *, unit: Unit | None = None, box: str = "") -> str:
-    """The responses list behind a figure of ``f`` (for ``unit`` if given), optionally
-    only the answers in the measure's bottom or top box."""
+    """The responses list behind a figure of ``f`` (for ``unit`` if given): the responses
+    with an answer to the measure, or only those in its bottom or top box."""
     raw = f.raw
     params: dict[str, Any] = {
         "unit": (unit or f.unit).pk,
@@ -65,7 +67,5 @@ def responses_url(f: MetricFilter, *, unit: Unit | None = None, box: str = "") -
         params["segment"] = raw.segment
     if raw.lifecycle:
         params["lifecycle"] = raw.lifecycle
-    query = urlencode(params)
-    if box:
-        query += "&" + BOXES[f.kind][box]
-    return f"{reverse('surveys:responses')}?{query}"
+    params["score"] = SCORES[f.kind][box]
+    return f"{reverse('surveys:responses')}?{urlencode(params)}"

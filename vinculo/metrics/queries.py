@@ -359,7 +359,9 @@ class OptionShare:
 def distribution(f: MetricFilter, question_key: str, language: str = "es") -> list[OptionShare]:
     """The share of respondents choosing each option of a choice question (of the filter's
     survey), or the mean of each statement of a matrix."""
-    metas = catalogue.questions(survey_id=f.survey.pk if f.survey else None, key=question_key)
+    metas = catalogue.questions(
+        survey_id=f.survey.pk if f.survey else None, key=question_key, customer_only=True
+    )
     if not metas:
         return []
     meta = next(iter(metas.values()))

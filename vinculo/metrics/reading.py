@@ -24,6 +24,7 @@ from vinculo.accounts.models import Unit
 from vinculo.metrics.choices import Dimension, Grain, Interval
 from vinculo.metrics.models import ScoreCube, ScoreDay
 from vinculo.metrics.periods import BUCKETS, Period
+from vinculo.metrics.rollups.fold import unit_lines
 from vinculo.metrics.stats import Counts
 
 SUMS = {c: Sum(c) for c in ("n", "total", "total_sq", "top", "bottom")}
@@ -252,11 +253,13 @@ def _from_days(
     where: Where,
     group: Group,
 ) -> dict[Key, Counts]:
-    # Every unit of every target's subtree, and the target it counts for.
+    # Every unit of every target's subtree, and the target it counts for (one query).
+    targets = {u.pk for u in units}
     target_of: dict[int, int] = {}
-    for unit in units:
-        for pk in Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True):
-            target_of.setdefault(pk, unit.pk)
+    for pk, line in unit_lines().items():
+        target = next((ancestor for ancestor in line if ancestor in targets), None)
+        if target is not None:
+            target_of[pk] = target
     rows = _days(
         questions,
         sorted(target_of),

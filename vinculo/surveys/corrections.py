@@ -15,14 +15,13 @@ from django.db import transaction
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
-from vinculo.lib import fastinsert
 from vinculo.metrics import rollups
 from vinculo.surveys.caches import questions_of
 from vinculo.surveys.choices import ResponseStatus
 from vinculo.surveys.events import refresh_response_on_timeline, remove_response_from_timeline
 from vinculo.surveys.models import Answer, Response, ResponseChange
 from vinculo.surveys.questions import AnswerError, StoredValue, clean_answer
-from vinculo.surveys.submission import AnswersInvalid, SubmissionRefused
+from vinculo.surveys.submission import AnswersInvalid, SubmissionRefused, write_answers
 
 
 def snapshot(response: Response) -> dict[str, Any]:
@@ -95,22 +94,7 @@ def correct_response(
     _audit(actor, response, ResponseChange.Kind.CORRECTED, reason)
     rollups.record_stored([response.pk], sign=-1)
     Answer.objects.filter(response=response, question_id__in=cleaned).delete()
-    fastinsert.insert_many(
-        Answer,
-        [
-            {
-                "response_id": response.pk,
-                "question_id": question_id,
-                "row": value.row,
-                "number": value.number,
-                "text": value.text,
-                "choices": value.choices,
-                "date": value.date,
-            }
-            for question_id, values in cleaned.items()
-            for value in values
-        ],
-    )
+    write_answers(response, cleaned)
     if unit is not None and unit.pk != response.unit_id:
         response.unit = unit
     response.save(update_fields=["unit", "updated_at"])

@@ -220,7 +220,7 @@ class _Step:
             complete=next_page is None,
             completed_at=completed_at,
         )
-        _write(response, self.cleaned)
+        write_answers(response, self.cleaned)
         if next_page is None:
             rollups.record_written(response, self.questions, self.cleaned)
             self._after_completion(response, known)
@@ -234,7 +234,7 @@ class _Step:
             return _replay(self.respondent, response)
         page_ids = [q.pk for q in self.questions if q.page == self.page]
         Answer.objects.filter(response=response, question_id__in=page_ids).delete()
-        _write(response, self.cleaned)
+        write_answers(response, self.cleaned)
         response.last_page = max(response.last_page, self.page)
         next_page = self.next_page
         if next_page is None:
@@ -371,7 +371,8 @@ def _profile(customer: Customer | None) -> tuple[str, str]:
     return customer.segment, customer.lifecycle_stage
 
 
-def _write(response: Response, cleaned: Mapping[int, list[StoredValue]]) -> None:
+def write_answers(response: Response, cleaned: Mapping[int, list[StoredValue]]) -> None:
+    """Inserts checked answers (``{question id: [StoredValue]}``) of a response."""
     fastinsert.insert_many(
         Answer,
         [

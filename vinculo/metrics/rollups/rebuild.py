@@ -123,9 +123,15 @@ def refresh_cube() -> TableCheck:
 
 
 def _snapshot() -> None:
+    """One snapshot for the whole rebuild, taken only once no fold is running.
+
+    On PostgreSQL the table lock comes before any query: a SELECT would fix the snapshot
+    while a fold still holds the lock, and the fold's update of the state row would then
+    fail the rebuild with a serialization error. Folds starting later wait for it."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute(f"LOCK TABLE {table(RollupState)} IN EXCLUSIVE MODE")
 
 
 def _roomy() -> None:

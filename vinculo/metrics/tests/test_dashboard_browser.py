@@ -153,7 +153,7 @@ def test_an_analyst_filters_drills_down_to_the_worst_store_and_exports_what_the_
     worst_row.get_by_test_id("league-drill").click()
     page.wait_for_url("**/surveys/responses/?*")
 
-    assert "nps_group=detractor" in page.url
+    assert "score=nps%3A0-6" in page.url
     results = page.locator("#results")
     expect(results.locator("p.muted").first).to_have_text(f"{BILBAO_DETRACTORS} respuestas")
     listed = results.locator("table tbody tr")

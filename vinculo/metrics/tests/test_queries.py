@@ -338,3 +338,11 @@ def test_units_the_model_cannot_tell_apart_share_a_rank(org, people):
 
     assert table.between_variance == 0 and table.undistinguished
     assert [r.rank for r in table.rows] == [1, 1, 1]
+
+
+def test_employee_figures_are_for_administrators_and_analysts_only(people):
+    with pytest.raises(FilterError) as refused:
+        resolve(actor_of(people.carmen), RawFilter(metric="enps"))
+
+    assert refused.value.field == "metric"
+    assert resolve(actor_of(people.bruno), RawFilter(metric="enps")).metric == "enps"

@@ -8,8 +8,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from vinculo.accounts.services import create_unit
 from vinculo.metrics.models import MetricPolicy
-from vinculo.metrics.testing import answer, folded
+from vinculo.metrics.testing import answer, folded, measure_survey
 from vinculo.metrics.tests.world import build_world
 from vinculo.test import at, client_for
 
@@ -76,7 +77,7 @@ def test_the_league_links_down_to_the_unhappy_answers_of_each_unit(world, people
     bilbao = next(link for link in links if f"unit={org.bilbao.pk}" in link)
     listed = client.get(bilbao.replace("&amp;", "&")).content.decode()
 
-    assert "nps_group=detractor" in bilbao and "since=2026-03-01" in bilbao
+    assert "score=nps%3A0-6" in bilbao and "since=2026-03-01" in bilbao
     # Bilbao's 30 detractors of the period: 10 in March and 20 in April.
     assert "30 respuestas" in listed
 
@@ -155,3 +156,30 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(40):
         response, _html = page(client)
     assert response.status_code == 200
+
+
+def test_names_in_the_xlsx_stay_text_even_when_they_look_like_formulas(people, org):
+    trap = create_unit(
+        name='=HYPERLINK("http://x")\x07', code="trampa", kind="store", parent=org.sur
+    )
+    answer(measure_survey(org.company), trap, at("2026-03-10 10:00"), nps=9)
+    folded()
+    client = client_for(people.bruno)
+
+    export = client.get("/metrics/export.xlsx", {**SPRING, "unit": "sur", "table": "units"})
+    sheet = load_workbook(io.BytesIO(export.content))["Por unidad"]
+
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == '=HYPERLINK("http://x")']
+    assert len(cells) == 1 and cells[0].data_type == "s"
+
+
+def test_the_responses_behind_a_tile_are_as_many_as_its_n(world, people):
+    client = client_for(people.bruno)
+    _response, html = page(client)
+    tile = html.split('data-testid="tile-nps"', 1)[1].split("</article>", 1)[0]
+    link = re.search(r'<p class="drill"><a href="([^"]+)"', tile)
+    assert link is not None
+
+    listed = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+
+    assert "140 respuestas" in listed
