@@ -131,6 +131,11 @@ def dashboard_sql(unit: Unit, period: Period) -> list[str]:
         .values_list("pk", flat=True)
     )
     base = "dim = '' AND value = '' AND option = ''"
+    # The unit's own loose days by dimension (the cube keeps those of the units below).
+    loose_days = (
+        " OR ".join(f"day BETWEEN '{low}' AND '{high}'" for low, high in period.split()[1])
+        or "1 = 0"
+    )
     previous = period.previous()
     week_days = f"{_days(period)}"
     texts = list(
@@ -158,15 +163,15 @@ def dashboard_sql(unit: Unit, period: Period) -> list[str]:
         f"SELECT value, {SUMS} FROM {CUBE} WHERE question_id IN ({_ids(nps)}) "
         f"AND unit_id = {unit.pk} AND dim = 'touchpoint' AND option = '' "
         f"AND {_period(period)} GROUP BY value",
-        f"SELECT touchpoint_id, {SUMS} FROM {DAY} WHERE question_id IN ({_ids(nps)}) "
-        f"AND unit_id = {unit.pk} AND option = '' AND day BETWEEN '{since}' "
-        f"AND '{period.until}' GROUP BY touchpoint_id",
+        f"SELECT touchpoint_id, {SUMS} FROM {DAY} WHERE unit_id = {unit.pk} "
+        f"AND question_id IN ({_ids(nps)}) AND option = '' AND ({loose_days}) "
+        "GROUP BY touchpoint_id",
         f"SELECT a.{q('text')}, r.{q('completed_at')} FROM {a} a "
         f"JOIN {r} r ON r.{q('id')} = a.{q('response_id')} "
         f"WHERE a.{q('response_id')} IN (SELECT {q('id')} FROM {r} "
         f"WHERE {q('status')} = 'complete' AND {q('completed_at')} >= '{since}' "
         f"AND {q('survey_id')} IN ({_ids(surveys)}){in_units} "
-        f"ORDER BY {q('completed_at')} DESC LIMIT 60) "
+        f"ORDER BY {q('completed_at')} DESC LIMIT 200) "
         f"AND a.{q('question_id')} IN ({_ids(texts)}) AND a.{q('text')} <> '' "
         f"ORDER BY r.{q('completed_at')} DESC LIMIT 8",
     ]

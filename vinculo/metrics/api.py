@@ -15,6 +15,7 @@ from vinculo.accounts.permissions import Perm
 from vinculo.lib.apiedge import ErrorOut, ValidationErrorOut, invalid, require
 from vinculo.metrics import queries
 from vinculo.metrics.filters import FilterError, MetricFilter, resolve
+from vinculo.metrics.league import league as league_of
 from vinculo.metrics.periods import default_interval
 from vinculo.metrics.schemas import (
     BreakdownOut,
@@ -116,7 +117,7 @@ def league(request: HttpRequest, params: Query[MetricQuery]) -> dict[str, Any]:
     """Stores, branches and teams of the scope ranked by a shrunken estimate (so a unit
     with few answers does not top or bottom the table by luck)."""
     _actor, f = _checked(request, params)
-    table = queries.league(f)
+    table = league_of(f)
     return {
         "scope": _scope(f),
         "grand_mean": table.grand_mean,

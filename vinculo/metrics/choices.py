@@ -47,3 +47,10 @@ class Interval(models.TextChoices):
     WEEK = "week", _("Week")
     MONTH = "month", _("Month")
     QUARTER = "quarter", _("Quarter")
+
+
+class DigestStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from vinculo.accounts.actors import Actor
 from vinculo.metrics import queries
 from vinculo.metrics.choices import Breakdown, Dimension
+from vinculo.metrics.comments import Comment, comments
 from vinculo.metrics.filters import MetricFilter
+from vinculo.metrics.league import League, LeagueRow, league
 from vinculo.metrics.periods import default_interval
-from vinculo.metrics.queries import Comment, League, LeagueRow, Row, Tile, TrendPoint
+from vinculo.metrics.queries import Row, Tile, TrendPoint
 
 LEAGUE_EDGE = 5  # units shown at each end of the league on the page
 
@@ -67,8 +69,8 @@ def build(
         interval=interval,
         trend=queries.trend(f, interval),
         units=queries.breakdown(actor, f, Breakdown.UNIT, language),
-        league=queries.league(f),
+        league=league(f),
         by=by,
         breakdown=queries.breakdown(actor, f, by, language),
-        comments=queries.comments(f) if with_comments else [],
+        comments=comments(f) if with_comments else [],
     )

@@ -27,13 +27,15 @@ from vinculo.accounts.choices import Role
 from vinculo.messaging.email import send_email
 from vinculo.messaging.outcomes import PermanentFailure, TemporaryFailure, short_reason
 from vinculo.metrics import dashboard, links, queries
+from vinculo.metrics.choices import DigestStatus
 from vinculo.metrics.filters import RawFilter, resolve
+from vinculo.metrics.league import league
 from vinculo.metrics.models import DigestDelivery
 from vinculo.metrics.periods import Period, week_start
 from vinculo.metrics.rollups.deltas import report_zone
 
 logger = logging.getLogger(__name__)
-Status = DigestDelivery.Status
+Status = DigestStatus
 STALE_SENDING = timedelta(minutes=15)
 
 
@@ -161,7 +163,7 @@ def render_digest(user: User, week: date) -> tuple[str, str, str]:
             interval="",
             trend=[],
             units=[],
-            league=queries.league(f),
+            league=league(f),
             by="",
             breakdown=[],
             comments=[],

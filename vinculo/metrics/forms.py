@@ -13,12 +13,11 @@ from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
 from vinculo.customers.choices import LifecycleStage
 from vinculo.journeys.models import Channel, InteractionType, JourneyStage, Touchpoint
-from vinculo.metrics.catalogue import METRIC_KINDS
-from vinculo.metrics.choices import Breakdown, Dimension, Grain, Interval, Metric
+from vinculo.metrics.choices import Breakdown, Interval, Metric
 from vinculo.metrics.filters import FilterError, MetricFilter, RawFilter, home_unit, resolve
-from vinculo.metrics.models import ScoreCube
 from vinculo.metrics.periods import PRESETS
-from vinculo.surveys.models import Question, Survey
+from vinculo.metrics.queries import seen_segments
+from vinculo.surveys.models import Survey
 
 ALL = ("", _("All"))
 
@@ -91,16 +90,10 @@ class MetricFilterForm(forms.Form):
         return list(units.order_by("path"))
 
     def _segments(self) -> list[str]:
-        """Segments the roll-ups have seen (read from them, never from the customers)."""
         try:
-            top = home_unit(self.actor)
+            return seen_segments(home_unit(self.actor))
         except FilterError:
             return []
-        nps = Question.objects.filter(kind__in=METRIC_KINDS.values()).values_list("pk", flat=True)
-        found = ScoreCube.objects.filter(
-            question_id__in=list(nps), unit_id=top.pk, grain=Grain.MONTH, dim=Dimension.SEGMENT
-        ).exclude(value="")
-        return sorted(set(found.values_list("value", flat=True)))
 
     def _choices(self, name: str, pairs: Any, *, empty: bool = True) -> None:
         field = self.fields[name]

@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.metrics.choices import Dimension, Grain
+from vinculo.metrics.choices import DigestStatus, Dimension, Grain
 
 
 class CountColumns(models.Model):
@@ -188,12 +188,6 @@ class DigestDelivery(models.Model):
     """One weekly digest of one person: claimed before it is sent, so a week's digest goes
     out once whatever runs twice, and a failed send is retried a few times."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
@@ -202,7 +196,7 @@ class DigestDelivery(models.Model):
     )
     week = models.DateField(_("week"), help_text=_("The Monday of the week it reports."))
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+        _("status"), max_length=10, choices=DigestStatus.choices, default=DigestStatus.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     failure_reason = models.CharField(_("reason"), max_length=300, blank=True)

@@ -1,16 +1,15 @@
-"""What the dashboard, the breakdown pages, the exports and the API read. Every function
-takes a checked ``MetricFilter`` (its unit is within the actor's scope) and reads the
-roll-ups through ``reading.read``; only ``comments`` reads answers, the latest few.
+"""What the dashboard, the exports, the digest and the API read: the tiles, trends,
+breakdowns and option shares. Every function takes a checked ``MetricFilter`` (its unit is
+within the actor's scope) and reads the roll-ups through ``reading.read``. The league of
+units is in ``league.py``; the latest comments, the one read of answers, in ``comments.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
-
-from django.db.models import Q
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
@@ -18,17 +17,15 @@ from vinculo.customers.choices import LifecycleStage
 from vinculo.journeys.models import Touchpoint
 from vinculo.metrics import catalogue
 from vinculo.metrics.catalogue import QuestionMeta
-from vinculo.metrics.choices import Breakdown, Dimension, Metric
-from vinculo.metrics.figures import Figure, difference, figure, score_sums
+from vinculo.metrics.choices import Breakdown, Dimension, Grain, Metric
+from vinculo.metrics.figures import Figure, difference, figure
 from vinculo.metrics.filters import MetricFilter
+from vinculo.metrics.models import ScoreCube
 from vinculo.metrics.periods import Period
 from vinculo.metrics.reading import Group, Key, read
-from vinculo.metrics.rollups.deltas import report_zone
-from vinculo.metrics.stats import Counts, Difference, shrink
+from vinculo.metrics.stats import Counts, Difference
 from vinculo.surveys.choices import QuestionKind as K
-from vinculo.surveys.choices import ResponseStatus, SurveyKind
-from vinculo.surveys.models import Answer, Response, Survey
-from vinculo.surveys.queries import headline_scores
+from vinculo.surveys.models import Question
 
 
 def measure_questions(f: MetricFilter, *metrics: str) -> dict[int, QuestionMeta]:
@@ -277,75 +274,6 @@ def _namer(by: str) -> Callable[[str], tuple[str, str]]:
     return name
 
 
-# -- league of units -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LeagueRow:
-    unit: Unit
-    figure: Figure
-    shrunk: float | None  # the estimate ranked on, pulled towards the grand mean
-    rank: int | None  # None: too few answers to be ranked
-    counts: Counts = field(repr=False, default_factory=Counts)
-
-
-@dataclass(frozen=True)
-class League:
-    rows: list[LeagueRow]
-    grand_mean: float
-    between_variance: float  # 0: the units differ no more than chance explains
-
-    @property
-    def undistinguished(self) -> bool:
-        """True when the model finds no difference between units beyond chance: every
-        unit gets the same estimate and the same rank."""
-        return len(self.ranked) > 1 and self.between_variance == 0
-
-    @property
-    def ranked(self) -> list[LeagueRow]:
-        return [r for r in self.rows if r.rank is not None]
-
-
-def league(f: MetricFilter) -> League:
-    """The units at the bottom of the scope's tree (stores, branches, teams), ranked by an
-    empirical-Bayes estimate, so that a unit with few answers does not top or bottom
-    the table by luck. Units below the minimum sample are listed last, unranked."""
-    bottom = (
-        Unit.objects.filter(path__startswith=f.unit.path)
-        .exclude(children__isnull=False)
-        .order_by("name")
-    )
-    leaves = list(bottom)
-    found = read(
-        questions=list(measure_questions(f)),
-        units=leaves,
-        period=f.period,
-        where=f.where,
-        group=Group(unit=True),
-    )
-    answered = [u for u in leaves if (u.pk,) in found]
-    counts = [found[(u.pk,)] for u in answered]
-    model = shrink([score_sums(f.kind, c) for c in counts])
-    min_n = f.min_sample
-    scored = [
-        (unit, figure(f.kind, c, min_n), estimate, c)
-        for unit, c, estimate in zip(answered, counts, model.values, strict=True)
-    ]
-    eligible = sorted(
-        (s for s in scored if not s[1].suppressed),
-        key=lambda s: (-round(s[2] or 0.0, 6), s[0].name),
-    )
-    # Competition ranking: units the model cannot tell apart share a rank (1, 1, 3...).
-    rows: list[LeagueRow] = []
-    for place, (unit, fig, estimate, c) in enumerate(eligible, 1):
-        tied = rows and rows[-1].shrunk is not None and estimate is not None
-        same = tied and round(rows[-1].shrunk or 0.0, 6) == round(estimate or 0.0, 6)
-        rank = rows[-1].rank if same and rows[-1].rank is not None else place
-        rows.append(LeagueRow(unit, fig, estimate, rank, c))
-    rows += [LeagueRow(u, fig, None, None, c) for u, fig, _est, c in scored if fig.suppressed]
-    return League(rows, model.grand_mean, model.between_variance)
-
-
 # -- choice questions ----------------------------------------------------------------------
 
 
@@ -393,86 +321,19 @@ def distribution(f: MetricFilter, question_key: str, language: str = "es") -> li
     ]
 
 
+def seen_segments(unit: Unit) -> list[str]:
+    """Customer segments the roll-ups have seen in a unit's subtree (read from them, never
+    from the customers table, which may hold millions of rows)."""
+    measures = Question.objects.filter(kind__in=catalogue.METRIC_KINDS.values())
+    found = ScoreCube.objects.filter(
+        question_id__in=list(measures.values_list("pk", flat=True)),
+        unit_id=unit.pk,
+        grain=Grain.MONTH,
+        dim=Dimension.SEGMENT,
+    ).exclude(value="")
+    return sorted(set(found.values_list("value", flat=True)))
+
+
 def _share(chosen: Counts, answered: int) -> Counts:
     """An option's counts as a yes/no over the people who answered the question."""
     return Counts(n=answered, total=chosen.n, total_sq=chosen.n, top=chosen.n, bottom=0)
-
-
-# -- latest comments -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Comment:
-    response_id: int
-    text: str
-    unit_name: str
-    completed_at: Any
-    scores: dict[str, int]
-
-
-TEXT_KINDS = (K.LONG_TEXT, K.SHORT_TEXT)
-
-
-def comments(f: MetricFilter, limit: int = 8) -> list[Comment]:
-    """The latest open answers of customers in the scope and period, with their scores.
-    Employees' answers are never listed here (their surveys promise anonymity).
-
-    The scope's newest responses are read a batch at a time (by the index on completion
-    time) until enough of them carry a comment: the answers table is never scanned."""
-    responses = _answered_in(f).order_by("-completed_at", "-pk")
-    listed: list[Answer] = []
-    for batch in (200, 2000, 20000):
-        ids = list(responses.values_list("pk", flat=True)[:batch])
-        listed = list(
-            Answer.objects.filter(
-                response_id__in=ids, question__kind__in=(K.LONG_TEXT, K.SHORT_TEXT)
-            )
-            .exclude(text="")
-            .select_related("response__unit")
-            .order_by("-response__completed_at", "-response_id", "-id")[:limit]
-        )
-        if len(listed) >= limit or len(ids) < batch:
-            break
-    scores = headline_scores(a.response_id for a in listed)
-    zone = report_zone()
-    return [
-        Comment(
-            a.response_id,
-            a.text,
-            a.response.unit.name,
-            a.response.completed_at.astimezone(zone) if a.response.completed_at else None,
-            scores.get(a.response_id, {}),
-        )
-        for a in listed
-    ]
-
-
-def _answered_in(f: MetricFilter) -> Any:
-    zone = report_zone()
-    start = datetime.combine(f.period.since, time.min, tzinfo=zone)
-    end = datetime.combine(f.period.until + timedelta(days=1), time.min, tzinfo=zone)
-    # Ids rather than joins: the planner then walks the index on completion time and
-    # stops at the first answers it needs, instead of sorting the whole period.
-    surveys = Survey.objects.filter(kind=SurveyKind.CUSTOMER)
-    if f.survey is not None:
-        surveys = surveys.filter(pk=f.survey.pk)
-    rows = Response.objects.filter(
-        status=ResponseStatus.COMPLETE,
-        completed_at__gte=start,
-        completed_at__lt=end,
-        survey_id__in=list(surveys.values_list("pk", flat=True)),
-    )
-    if f.unit.parent_id is not None:  # the whole company needs no unit filter at all
-        subtree = Unit.objects.filter(path__startswith=f.unit.path)
-        rows = rows.filter(unit_id__in=list(subtree.values_list("pk", flat=True)))
-    where = f.where
-    if where.touchpoint is not None:
-        none = Q(touchpoint__isnull=True) if 0 in where.touchpoint else Q(pk__in=[])
-        rows = rows.filter(Q(touchpoint_id__in=sorted(where.touchpoint)) | none)
-    if where.channel is not None:
-        rows = rows.filter(channel_id__in=sorted(where.channel))
-    if where.segment is not None:
-        rows = rows.filter(segment__in=sorted(where.segment))
-    if where.lifecycle is not None:
-        rows = rows.filter(lifecycle_stage__in=sorted(where.lifecycle))
-    return rows

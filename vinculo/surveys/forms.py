@@ -387,12 +387,21 @@ class ResponseFilterForm(forms.Form):
     )
     q = forms.CharField(label=_("Text in answers"), required=False, max_length=200)
     # Set by a figure's drill-down link (the dashboard), not typed: kept in the URL.
-    touchpoint = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    interaction_type = forms.SlugField(required=False, max_length=40, widget=forms.HiddenInput)
-    stage = forms.SlugField(required=False, max_length=40, widget=forms.HiddenInput)
-    segment = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
-    lifecycle = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    touchpoint = forms.IntegerField(label=_("Touchpoint"), required=False, widget=forms.HiddenInput)
+    interaction_type = forms.SlugField(
+        label=_("Interaction type"), required=False, max_length=40, widget=forms.HiddenInput
+    )
+    stage = forms.SlugField(
+        label=_("Journey stage"), required=False, max_length=40, widget=forms.HiddenInput
+    )
+    segment = forms.CharField(
+        label=_("Customer segment"), required=False, max_length=60, widget=forms.HiddenInput
+    )
+    lifecycle = forms.CharField(
+        label=_("Lifecycle stage"), required=False, max_length=20, widget=forms.HiddenInput
+    )
     score = forms.RegexField(
+        label=_("Score"),
         regex=r"^(nps|enps|csat|ces|rating):\d{1,2}-\d{1,2}$",
         required=False,
         widget=forms.HiddenInput,

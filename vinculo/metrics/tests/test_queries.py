@@ -8,16 +8,11 @@ import pytest
 from vinculo.accounts.choices import UnitKind
 from vinculo.accounts.services import create_unit
 from vinculo.metrics.choices import Breakdown, Interval
+from vinculo.metrics.comments import comments
 from vinculo.metrics.filters import FilterError, RawFilter, resolve
+from vinculo.metrics.league import league
 from vinculo.metrics.models import MetricPolicy
-from vinculo.metrics.queries import (
-    breakdown,
-    comments,
-    distribution,
-    league,
-    tile,
-    trend,
-)
+from vinculo.metrics.queries import breakdown, distribution, tile, trend
 from vinculo.metrics.rollups.deltas import local_day
 from vinculo.metrics.stats import Counts
 from vinculo.metrics.testing import answer, folded, measure_survey
