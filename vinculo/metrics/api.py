@@ -13,7 +13,7 @@ from ninja import Query, Router
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.permissions import Perm
 from vinculo.lib.apiedge import ErrorOut, ValidationErrorOut, invalid, require
-from vinculo.metrics import queries
+from vinculo.metrics import queries, results
 from vinculo.metrics.filters import FilterError, MetricFilter, resolve
 from vinculo.metrics.league import league as league_of
 from vinculo.metrics.periods import default_interval
@@ -142,7 +142,7 @@ def distribution(request: HttpRequest, params: Query[DistributionQuery]) -> dict
     """Each option's share of the people who answered a choice question (``key``), or the
     mean of each statement of a matrix."""
     _actor, f = _checked(request, params)
-    options = queries.distribution(f, params.key, get_language() or "es")
+    options = results.distribution(f, params.key, get_language() or "es")
     return {
         "scope": _scope(f),
         "key": params.key,

@@ -34,6 +34,7 @@ class QuestionMeta:
     survey_name: str
     key: str
     kind: str
+    position: int
     text: dict[str, str]
     options: list[dict[str, Any]]
     rows: list[dict[str, Any]]
@@ -83,6 +84,7 @@ def questions(
             survey_name=q.version.survey.name,
             key=q.key,
             kind=q.kind,
+            position=q.position,
             text=q.text,
             options=q.options,
             rows=q.rows,

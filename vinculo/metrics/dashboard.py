@@ -3,7 +3,7 @@ once per request from the roll-ups."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vinculo.accounts.actors import Actor
 from vinculo.metrics import queries
@@ -13,6 +13,7 @@ from vinculo.metrics.filters import MetricFilter
 from vinculo.metrics.league import League, LeagueRow, league
 from vinculo.metrics.periods import default_interval
 from vinculo.metrics.queries import Row, Tile, TrendPoint
+from vinculo.metrics.results import QuestionResult, survey_results
 
 LEAGUE_EDGE = 5  # units shown at each end of the league on the page
 
@@ -28,6 +29,7 @@ class Dashboard:
     by: str
     breakdown: list[Row]
     comments: list[Comment]
+    results: list[QuestionResult] = field(default_factory=list)  # when a survey is chosen
 
     @property
     def tile(self) -> Tile:
@@ -73,4 +75,5 @@ def build(
         by=by,
         breakdown=queries.breakdown(actor, f, by, language),
         comments=comments(f) if with_comments else [],
+        results=survey_results(f, language),
     )

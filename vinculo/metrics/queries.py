@@ -24,7 +24,6 @@ from vinculo.metrics.models import ScoreCube
 from vinculo.metrics.periods import Period
 from vinculo.metrics.reading import Group, Key, read
 from vinculo.metrics.stats import Counts, Difference
-from vinculo.surveys.choices import QuestionKind as K
 from vinculo.surveys.models import Question
 
 
@@ -42,7 +41,7 @@ def measure_questions(f: MetricFilter, *metrics: str) -> dict[int, QuestionMeta]
     return found
 
 
-def _total(f: MetricFilter, questions: Iterable[int], period: Period | None = None) -> Counts:
+def total_of(f: MetricFilter, questions: Iterable[int], period: Period | None = None) -> Counts:
     found = read(
         questions=list(questions), units=[f.unit], period=period or f.period, where=f.where
     )
@@ -207,7 +206,7 @@ def breakdown(actor: Actor, f: MetricFilter, by: str, language: str = "es") -> l
     against the rest of the scope."""
     questions = measure_questions(f)
     ids = list(questions)
-    total = _total(f, ids)
+    total = total_of(f, ids)
     if by == Breakdown.UNIT:
         children = list(Unit.objects.filter(parent=f.unit).order_by("name"))
         found = read(
@@ -274,53 +273,6 @@ def _namer(by: str) -> Callable[[str], tuple[str, str]]:
     return name
 
 
-# -- choice questions ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OptionShare:
-    code: str
-    label: str
-    figure: Figure
-
-
-def distribution(f: MetricFilter, question_key: str, language: str = "es") -> list[OptionShare]:
-    """The share of respondents choosing each option of a choice question (of the filter's
-    survey), or the mean of each statement of a matrix."""
-    metas = catalogue.questions(
-        survey_id=f.survey.pk if f.survey else None, key=question_key, customer_only=True
-    )
-    if not metas:
-        return []
-    meta = next(iter(metas.values()))
-    found = read(
-        questions=list(metas),
-        units=[f.unit],
-        period=f.period,
-        where=f.where,
-        group=Group(option=True),
-    )
-    min_n = f.min_sample
-    if meta.kind == K.MATRIX:
-        return [
-            OptionShare(
-                str(row["code"]),
-                meta.option_label(str(row["code"]), language),
-                figure(K.RATING, found.get((str(row["code"]),), Counts()), min_n),
-            )
-            for row in meta.rows
-        ]
-    answered = _total(f, metas).n
-    return [
-        OptionShare(
-            str(option["code"]),
-            meta.option_label(str(option["code"]), language),
-            figure(K.YES_NO, _share(found.get((str(option["code"]),), Counts()), answered), min_n),
-        )
-        for option in meta.options
-    ]
-
-
 def seen_segments(unit: Unit) -> list[str]:
     """Customer segments the roll-ups have seen in a unit's subtree (read from them, never
     from the customers table, which may hold millions of rows)."""
@@ -332,8 +284,3 @@ def seen_segments(unit: Unit) -> list[str]:
         dim=Dimension.SEGMENT,
     ).exclude(value="")
     return sorted(set(found.values_list("value", flat=True)))
-
-
-def _share(chosen: Counts, answered: int) -> Counts:
-    """An option's counts as a yes/no over the people who answered the question."""
-    return Counts(n=answered, total=chosen.n, total_sq=chosen.n, top=chosen.n, bottom=0)

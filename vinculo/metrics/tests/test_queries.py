@@ -12,7 +12,8 @@ from vinculo.metrics.comments import comments
 from vinculo.metrics.filters import FilterError, RawFilter, resolve
 from vinculo.metrics.league import league
 from vinculo.metrics.models import MetricPolicy
-from vinculo.metrics.queries import breakdown, distribution, tile, trend
+from vinculo.metrics.queries import breakdown, tile, trend
+from vinculo.metrics.results import distribution
 from vinculo.metrics.rollups.deltas import local_day
 from vinculo.metrics.stats import Counts
 from vinculo.metrics.testing import answer, folded, measure_survey

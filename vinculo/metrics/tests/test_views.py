@@ -183,3 +183,19 @@ def test_the_responses_behind_a_tile_are_as_many_as_its_n(world, people):
     listed = client.get(link.group(1).replace("&amp;", "&")).content.decode()
 
     assert "140 respuestas" in listed
+
+
+def test_a_chosen_survey_shows_each_question_with_its_figures(world, people, org):
+    MetricPolicy.objects.filter(pk=1).update(min_sample=2)
+    for chosen, stars in ((["precio"], 5), (["precio", "trato"], 3), (["trato"], 4)):
+        answer(world.survey, org.bilbao, at("2026-03-20 10:00"), motivos=chosen, estrellas=stars)
+    folded()
+
+    _response, html = page(client_for(people.bruno), survey=world.survey.pk)
+    section = html.split('data-testid="results"', 1)[1].split("</section>", 1)[0]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
+
+    assert "Tu visita, pregunta a pregunta" in text
+    assert "Precio 66,7 %" in text  # 2 of the 3 who answered "motivos"
+    assert "Trato 66,7 %" in text and "Rapidez 0,0 %" in text
+    assert "4,00" in text  # the stars' mean: (5 + 3 + 4) / 3
