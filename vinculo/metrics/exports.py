@@ -30,7 +30,7 @@ from vinculo.metrics.periods import PRESETS
 from vinculo.metrics.stats import Difference
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TABLES = ("summary", "trend", "units", "league", "breakdown")
+TABLES = ("summary", "trend", "units", "league", "breakdown", "questions")
 
 
 def _fmt(places: int) -> str:
@@ -147,6 +147,19 @@ def _league(sheet: _Sheet, board: Dashboard) -> None:
         sheet.row([row.rank, row.unit.name, *cells, shrunk], [None, None, *formats, _fmt(places)])
 
 
+def _questions(sheet: _Sheet, board: Dashboard) -> None:
+    sheet.row([_("Question"), _("Key"), _("Option"), *_heads(*ESTIMATE_HEADS)])
+    for result in board.results:
+        if result.figure is not None:
+            cells, formats = _estimate_cells(result.figure)
+            sheet.row([result.label, result.key, "", *cells], [None, None, None, *formats])
+        for option in result.options:
+            cells, formats = _estimate_cells(option.figure)
+            sheet.row(
+                [result.label, result.key, option.label, *cells], [None, None, None, *formats]
+            )
+
+
 def xlsx_response(board: Dashboard, tables: Sequence[str], breakdown_label: str) -> HttpResponse:
     """A workbook with one sheet per table asked for (``TABLES``)."""
     book = Workbook()
@@ -157,6 +170,7 @@ def xlsx_response(board: Dashboard, tables: Sequence[str], breakdown_label: str)
         "units": _("By unit"),
         "league": _("League"),
         "breakdown": breakdown_label,
+        "questions": _("By question"),
     }
     for table in tables:
         sheet = _Sheet(book.create_sheet(str(titles[table])[:31]))
@@ -169,6 +183,8 @@ def xlsx_response(board: Dashboard, tables: Sequence[str], breakdown_label: str)
             _rows(sheet, board.units, "unit")
         elif table == "league":
             _league(sheet, board)
+        elif table == "questions":
+            _questions(sheet, board)
         else:
             _rows(sheet, board.breakdown, "group")
         sheet.sheet.column_dimensions["A"].width = 34

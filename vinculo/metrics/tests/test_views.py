@@ -199,3 +199,20 @@ def test_a_chosen_survey_shows_each_question_with_its_figures(world, people, org
     assert "Precio 66,7 %" in text  # 2 of the 3 who answered "motivos"
     assert "Trato 66,7 %" in text and "Rapidez 0,0 %" in text
     assert "4,00" in text  # the stars' mean: (5 + 3 + 4) / 3
+
+
+def test_the_questions_of_a_survey_export_to_xlsx(world, people, org):
+    MetricPolicy.objects.filter(pk=1).update(min_sample=2)
+    for chosen in (["precio"], ["precio", "trato"]):
+        answer(world.survey, org.bilbao, at("2026-03-20 10:00"), motivos=chosen)
+    folded()
+
+    export = client_for(people.bruno).get(
+        "/metrics/export.xlsx", {**SPRING, "survey": world.survey.pk, "table": "questions"}
+    )
+    rows = list(
+        load_workbook(io.BytesIO(export.content))["Por pregunta"].iter_rows(values_only=True)
+    )
+
+    precio = next(r for r in rows if r[1] == "motivos" and r[2] == "Precio")
+    assert precio[3:7] == (100, pytest.approx(34.2, abs=0.1), 100, 2)
