@@ -95,7 +95,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponseBase:
     if board is None:
         return render(request, "metrics/dashboard.html", {"form": form}, status=400)
     asked = request.GET.get("table", "all")
-    tables = exports.TABLES if asked not in exports.TABLES else (asked,)
+    tables: tuple[str, ...] = exports.TABLES if asked not in exports.TABLES else (asked,)
     if not board.filter.survey:  # questions are listed for one survey at a time
         tables = tuple(t for t in tables if t != "questions") or ("summary",)
     return exports.xlsx_response(board, tables, str(Breakdown(board.by).label))
