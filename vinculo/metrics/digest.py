@@ -51,11 +51,16 @@ def due_week(now: datetime) -> date | None:
     return this_week - timedelta(days=7)
 
 
-def recipients() -> list[User]:
-    """Unit managers with an e-mail address and an active account."""
+def recipients(week: date) -> list[User]:
+    """Unit managers with an e-mail address and an active account who already had it when
+    the reported week began (a newcomer's first digest is of their first whole week)."""
+    began = datetime.combine(week, time.min, report_zone())
     return list(
         User.objects.filter(
-            is_active=True, membership__role=Role.UNIT_MANAGER, membership__unit__isnull=False
+            is_active=True,
+            membership__role=Role.UNIT_MANAGER,
+            membership__unit__isnull=False,
+            date_joined__lt=began,
         )
         .exclude(email="")
         .select_related("membership__unit")
@@ -71,7 +76,7 @@ def send_due_digests(*, now: datetime | None = None) -> int:
     if week is None:
         return 0
     DigestDelivery.objects.bulk_create(
-        [DigestDelivery(user=user, week=week) for user in recipients()],
+        [DigestDelivery(user=user, week=week) for user in recipients(week)],
         ignore_conflicts=True,
     )
     _recover_stale(now)
@@ -117,7 +122,11 @@ def send_digest(delivery_id: int, *, now: datetime) -> int:
     delivery = DigestDelivery.objects.select_related("user__membership__unit").get(pk=delivery_id)
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            subject, text, html = render_digest(delivery.user, delivery.week)
+            rendered = render_digest(delivery.user, delivery.week)
+        if rendered is None:  # no answer at all in their units: no e-mail about nothing
+            DigestDelivery.objects.filter(pk=delivery_id).update(status=Status.SKIPPED)
+            return 0
+        subject, text, html = rendered
         send_email(
             to=delivery.user.email,
             subject=subject,
@@ -145,8 +154,9 @@ class DigestPart:
     url: str
 
 
-def render_digest(user: User, week: date) -> tuple[str, str, str]:
-    """Subject, text and HTML of a person's digest of the week starting on ``week``."""
+def render_digest(user: User, week: date) -> tuple[str, str, str] | None:
+    """Subject, text and HTML of a person's digest of the week starting on ``week``; None
+    when their units had no answer in the last 90 days."""
     actor = actor_for_user(user)
     unit = user.membership.unit
     assert unit is not None
@@ -169,6 +179,8 @@ def render_digest(user: User, week: date) -> tuple[str, str, str]:
             comments=[],
         )
         parts.append(DigestPart(str(title), board, settings.SITE_URL + links.dashboard_url(f)))
+    if not any(tile.figure.n for part in parts for tile in part.board.tiles):
+        return None
     context = {
         "user": user,
         "unit": unit,

@@ -106,7 +106,7 @@ def _heads(*names: str) -> list[str]:
         "vs rest": _("Difference with the rest"),
         "significant": _("Significant"),
         "previous": _("Previous period"),
-        "change": _("Change"),
+        "change": _("Change from the previous period"),
     }
     return [labels[name] for name in names]
 

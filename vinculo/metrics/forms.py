@@ -124,7 +124,14 @@ class MetricFilterForm(forms.Form):
             }
         )
         try:
-            return resolve(self.actor, raw)
+            f = resolve(self.actor, raw)
         except FilterError as error:
             self.add_error(error.field if error.field in self.fields else None, error.message)
             return None
+        # The fields show what the figures are about, defaults included.
+        shown = {name: self.data.get(name) for name in self.data}
+        shown.update({"metric": f.metric, "unit": f.unit.code, "period": f.preset})
+        if f.preset == "custom":
+            shown.update({"since": f.period.since.isoformat(), "until": f.period.until.isoformat()})
+        self.data = shown
+        return f

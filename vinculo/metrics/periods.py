@@ -48,6 +48,14 @@ def add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def years_before(day: date, years: int) -> date:
+    """The same day ``years`` earlier (28 February for a 29th with no leap year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
@@ -119,9 +127,9 @@ def preset(code: str, *, on: date | None = None) -> Period:
     if code == "90d":
         return Period(end - timedelta(days=89), end)
     if code == "12m":
-        return Period(add_months(end, -11), end)
+        return Period(years_before(end, 1) + timedelta(days=1), end)
     if code == "24m":
-        return Period(add_months(end, -23), end)
+        return Period(years_before(end, 2) + timedelta(days=1), end)
     if code == "mtd":
         return Period(month_start(end), end)
     if code == "qtd":

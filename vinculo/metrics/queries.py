@@ -149,8 +149,9 @@ def trend(f: MetricFilter, interval: str) -> list[TrendPoint]:
         group=Group(bucket=interval),
     )
     min_n = f.min_sample
+    # A bucket cut by the period's first day starts, as shown, on that day.
     return [
-        TrendPoint(start, figure(f.kind, found.get((start,), Counts()), min_n))
+        TrendPoint(max(start, f.period.since), figure(f.kind, found.get((start,), Counts()), min_n))
         for start in f.period.buckets(interval)
     ]
 
@@ -271,6 +272,13 @@ def _namer(by: str) -> Callable[[str], tuple[str, str]]:
         return str(tp.pk), tp.name
 
     return name
+
+
+def ancestors(actor: Actor, unit: Unit) -> list[Unit]:
+    """The units above ``unit`` that the actor may see, from the top: the way back up."""
+    above = [int(pk) for pk in unit.path.strip("/").split("/") if int(pk) != unit.pk]
+    visible = [pk for pk in above if actor.sees_unit(pk)]
+    return list(Unit.objects.filter(pk__in=visible).order_by("depth"))
 
 
 def seen_segments(unit: Unit) -> list[str]:

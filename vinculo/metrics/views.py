@@ -7,6 +7,7 @@ The page, the XLSX tables and the PDF are built from one ``dashboard.Dashboard``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from vinculo.accounts.decorators import require_perm
 from vinculo.accounts.permissions import Perm
-from vinculo.metrics import dashboard, display, exports, links
+from vinculo.metrics import dashboard, display, exports, links, queries
 from vinculo.metrics.choices import Breakdown
 from vinculo.metrics.forms import MetricFilterForm
 from vinculo.metrics.periods import PRESETS
@@ -47,16 +48,31 @@ def _board(request: HttpRequest, *, with_comments: bool = True) -> tuple[Any, An
 
 def _context(form: MetricFilterForm, board: dashboard.Dashboard) -> dict[str, Any]:
     f = board.filter
+    chosen_interval = form.cleaned_data.get("interval") or None
+    chosen_by = form.cleaned_data.get("by") or None
     return {
         "form": form,
         "board": board,
         "f": f,
         "kind": f.kind,
         "period_label": PRESETS.get(f.preset, ""),
-        "query": links.filter_query(f, interval=board.interval, by=board.by),
+        # The filters as given, for links; "unit" and "metric" left out where a link sets them.
+        "query": links.filter_query(f, interval=chosen_interval, by=chosen_by),
+        "query_unitless": links.filter_query(f, unit=None, interval=chosen_interval, by=chosen_by),
+        "query_metricless": links.filter_query(
+            f, metric=None, interval=chosen_interval, by=chosen_by
+        ),
         "by_label": Breakdown(board.by).label,
-        "responses_url": links.responses_url(f),
-        "bottom_url": links.responses_url(f, box="bottom"),
+        "tile_rows": [
+            (
+                tile,
+                links.responses_url(replace(f, metric=tile.metric)),
+                links.responses_url(replace(f, metric=tile.metric), box="bottom"),
+            )
+            for tile in board.tiles
+        ],
+        "trend_empty": not any(p.figure.n for p in board.trend),
+        "ancestors": queries.ancestors(form.actor, f.unit),
         "trend_json": [
             {
                 "start": p.start.isoformat(),

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
-from vinculo.customers.choices import ConsentChannel
-from vinculo.journeys.models import Channel, Touchpoint
+from vinculo.customers.choices import ConsentChannel, LifecycleStage
+from vinculo.journeys.models import Channel, InteractionType, JourneyStage, Touchpoint
 from vinculo.surveys.builder_fields import (
     LANGUAGE_NAMES,
     condition_fields,
@@ -415,6 +415,32 @@ class ResponseFilterForm(forms.Form):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         channels = Channel.objects.order_by("name").values_list("code", "name")
         self.fields["channel"].choices = [("", _("All")), *channels]  # type: ignore[attr-defined]
+
+    def drill_filters(self) -> list[tuple[str, str]]:
+        """The filters a figure's drill-down set and the page has no field for, in words."""
+        self.is_valid()
+        data = self.cleaned_data
+        shown: list[tuple[str, str]] = []
+        # Names are looked up only for the filters set: the list page stays at its queries.
+        lookups: dict[str, Any] = {
+            "touchpoint": lambda v: Touchpoint.objects.filter(pk=v).values_list("name", flat=True),
+            "interaction_type": lambda v: InteractionType.objects.filter(code=v).values_list(
+                "name", flat=True
+            ),
+            "stage": lambda v: JourneyStage.objects.filter(code=v).values_list("name", flat=True),
+            "lifecycle": lambda v: [dict(LifecycleStage.choices).get(v, v)],
+            "segment": lambda v: [v],
+        }
+        for name, lookup in lookups.items():
+            value = data.get(name)
+            if value not in (None, ""):
+                text = next(iter(lookup(value)), value)
+                shown.append((str(self.fields[name].label), str(text)))
+        score = score_range(data.get("score") or "")
+        if score is not None:
+            kind, low, high = score
+            shown.append((str(self.fields["score"].label), f"{kind.upper()} {low}\u2013{high}"))
+        return shown
 
     def response_filter(self) -> ResponseFilter:
         """The filter from the fields that are valid; an invalid field does not filter."""

@@ -1,13 +1,15 @@
 """The weekly digest: each unit manager's figures by e-mail, through the task framework,
 to a real SMTP server; once a week, whatever runs twice; retried after a failure."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from vinculo.metrics.digest import due_week, send_due_digests
 from vinculo.metrics.models import DigestDelivery
 from vinculo.metrics.tasks import send_digests_task
+from vinculo.metrics.testing import answer, folded
 from vinculo.metrics.tests.world import build_world
 from vinculo.test import at
 
@@ -18,6 +20,7 @@ MONDAY = at("2026-04-13 09:00")
 def give_email(people):
     for person in (people.carmen, people.diego, people.gabriel):
         person.email = f"{person.username}@telco.example"
+        person.date_joined = at("2026-01-01 09:00")  # long before the weeks reported
         person.save()
 
 
@@ -66,6 +69,11 @@ def test_a_refused_message_is_retried_on_a_later_tick(org, people, smtp_server):
 
 
 def test_the_task_goes_through_the_task_framework(org, people, smtp_server, settings):
+    world = build_world(org)
+    a_week_ago = timezone.now() - timedelta(days=7)  # in the week the digest reports
+    for unit in (org.bilbao, org.sevilla):
+        answer(world.survey, unit, a_week_ago, nps=9)
+    folded()
     give_email(people)
     settings.METRICS_DIGEST_HOUR = 0
     settings.METRICS_DIGEST_WEEKDAY = datetime.now().weekday()
@@ -76,3 +84,27 @@ def test_the_task_goes_through_the_task_framework(org, people, smtp_server, sett
     assert len(smtp_server.wait_for(3)) == 3
     call_command("run_scheduler", "--once", stdout=None)  # a tick later: nothing new
     assert len(smtp_server.messages) == 3
+
+
+def test_no_digest_goes_out_about_nothing(org, people, smtp_server):
+    build_world(org)  # answers of March and April only
+    give_email(people)
+
+    sent = send_due_digests(now=at("2026-09-07 09:00"))  # no answer in the last 90 days
+
+    assert sent == 0 and smtp_server.messages == []
+    assert set(DigestDelivery.objects.values_list("status", flat=True)) == {"skipped"}
+
+
+def test_a_newcomers_first_digest_is_of_their_first_whole_week(org, people, smtp_server):
+    build_world(org)
+    give_email(people)
+    people.gabriel.date_joined = at("2026-04-08 09:00")  # in the middle of the week reported
+    people.gabriel.save()
+
+    assert send_due_digests(now=MONDAY) == 2
+
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.wait_for(2)) == [
+        "carmen@telco.example",
+        "diego@telco.example",
+    ]

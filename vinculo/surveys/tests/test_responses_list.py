@@ -208,5 +208,7 @@ def test_a_drill_down_narrows_by_touchpoint_profile_score_and_completion_day(
     assert listed(client, segment="empresa", lifecycle="at_risk") == [unhappy.pk]
     assert listed(client, score="csat:1-2") == [unhappy.pk]
     assert listed(client, score="csat:1-2", since=today, until=today) == [unhappy.pk]
-    page = client.get("/surveys/responses/", {"score": "csat:1-2"}).content.decode()
-    assert "Nadie me atendió" in page
+    page = client.get("/surveys/responses/", {"score": "csat:1-2", "segment": "empresa"})
+    html = page.content.decode()
+    assert "Nadie me atendió" in html
+    assert "Puntuación: CSAT 1\u20132" in html and "Segmento de cliente: empresa" in html
