@@ -69,11 +69,15 @@ def value_text(e: Estimate, kind: str, detail: str = "") -> str:
 
 
 def interval_text(e: Estimate, kind: str, detail: str = "") -> str:
-    """The 95% interval, "13 to 36" with a dash (empty when there is none to show)."""
+    """The 95% interval in words, "13 to 36" ("-51 to -2" reads better than with a dash);
+    empty when there is none to show."""
     if e.value is None or e.low is None or e.high is None:
         return ""
     places = decimals(kind, detail)
-    return f"{number(e.low, places)} {DASH} {number(e.high, places)}"
+    return _("%(low)s to %(high)s") % {
+        "low": number(e.low, places),
+        "high": number(e.high, places),
+    }
 
 
 def difference_text(d: Difference | None, kind: str) -> str:

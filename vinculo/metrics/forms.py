@@ -19,7 +19,7 @@ from vinculo.metrics.periods import PRESETS
 from vinculo.metrics.queries import seen_segments
 from vinculo.surveys.models import Survey
 
-ALL = ("", _("All"))
+ALL = ("", _("Any"))  # one word for every field, whatever its gender in Spanish
 
 
 def _date_input() -> forms.DateInput:

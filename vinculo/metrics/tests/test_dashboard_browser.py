@@ -137,7 +137,7 @@ def test_an_analyst_filters_drills_down_to_the_worst_store_and_exports_what_the_
     expect(tile.get_by_test_id("value")).to_have_text("+40")
     assert "channel=web" in page.url
 
-    apply_filters(page, channel="")  # back to "Todos"
+    apply_filters(page, channel="")  # back to "Cualquiera"
     assert "channel=web" not in page.url and "since=2026-03-01" in page.url
     expect(tile.get_by_test_id("n")).to_have_text("142")
 

@@ -49,7 +49,7 @@ def test_each_unit_manager_gets_their_units_figures_once(org, people, smtp_serve
     # days: Bilbao's 40 of March and those 23 (10 promoters, 13 detractors), and
     # Santander's 10 promoters: n 73, 40 promoters, 23 detractors, NPS 23.3 (2.3 to 42.5).
     assert "NPS: muestra insuficiente, n = 23" in body
-    assert "NPS: +23 (IC 95 % 2 \u2013 42), n = 73" in body
+    assert "NPS: +23 (IC 95 % 2 a 42), n = 73" in body
     assert "Sevilla" not in body
     assert "http://127.0.0.1:8000/metrics/?" in body
     assert "Norte" in html.get_content()
