@@ -86,7 +86,8 @@ def trend(request: HttpRequest, params: Query[TrendQuery]) -> dict[str, Any]:
     _actor, f = _checked(request, params)
     interval = params.interval or default_interval(f.period)
     points = [
-        {"start": p.start, "figure": figure_out(p.figure)} for p in queries.trend(f, interval)
+        {"start": p.start, "figure": figure_out(p.figure)}
+        for p in queries.trend(f, interval, details=True)
     ]
     return {"scope": _scope(f), "interval": interval, "points": points}
 
@@ -96,7 +97,7 @@ def breakdown(request: HttpRequest, params: Query[BreakdownQuery]) -> dict[str, 
     """The measure by unit (the scope's direct units), touchpoint, channel, interaction
     type, journey stage, segment, lifecycle stage, survey or question."""
     actor, f = _checked(request, params)
-    rows = queries.breakdown(actor, f, params.by, get_language() or "es")
+    rows = queries.breakdown(actor, f, params.by, get_language() or "es", details=True)
     return {
         "scope": _scope(f),
         "by": params.by,
@@ -117,7 +118,7 @@ def league(request: HttpRequest, params: Query[MetricQuery]) -> dict[str, Any]:
     """Stores, branches and teams of the scope ranked by a shrunken estimate (so a unit
     with few answers does not top or bottom the table by luck)."""
     _actor, f = _checked(request, params)
-    table = league_of(f)
+    table = league_of(f, details=True)
     return {
         "scope": _scope(f),
         "grand_mean": table.grand_mean,

@@ -38,35 +38,45 @@ class Figure:
         return self.headline.suppressed
 
 
-def figure(kind: str, counts: Counts, min_n: int) -> Figure:
-    """The figure of a measure of this question kind; suppressed below ``min_n`` answers."""
+def figure(kind: str, counts: Counts, min_n: int, *, details: bool = True) -> Figure:
+    """The figure of a measure of this question kind; suppressed below ``min_n`` answers.
+    ``details=False`` leaves out the details (tables and charts show only the headline)."""
+    headline = _headline(kind, counts).suppress_below(min_n)
+    if not details:
+        return Figure(kind, headline)
+    return Figure(
+        kind,
+        headline,
+        {name: e.suppress_below(min_n) for name, e in _details(kind, counts).items()},
+    )
+
+
+def _headline(kind: str, counts: Counts) -> Estimate:
+    if kind in NPS_KINDS:
+        return stats.nps(counts)
+    if kind in SHARE_KINDS:
+        return stats.proportion(counts.top, counts.n)
+    return stats.mean(counts)
+
+
+def _details(kind: str, counts: Counts) -> dict[str, Estimate]:
     n = counts.n
     if kind in NPS_KINDS:
-        headline = stats.nps(counts)
-        details = {
+        return {
             "promoters": stats.proportion(counts.top, n),
             "passives": stats.proportion(n - counts.top - counts.bottom, n),
             "detractors": stats.proportion(counts.bottom, n),
         }
-    elif kind == K.CSAT:
-        headline = stats.proportion(counts.top, n)
-        details = {"mean": stats.mean(counts), "dissatisfied": stats.proportion(counts.bottom, n)}
-    elif kind == K.YES_NO:
-        headline, details = stats.proportion(counts.top, n), {}
-    elif kind == K.CES:
-        headline = stats.mean(counts)
-        details = {
+    if kind == K.CSAT:
+        return {"mean": stats.mean(counts), "dissatisfied": stats.proportion(counts.bottom, n)}
+    if kind == K.CES:
+        return {
             "easy": stats.proportion(counts.top, n),
             "difficult": stats.proportion(counts.bottom, n),
         }
-    else:
-        headline = stats.mean(counts)
-        details = {"top_box": stats.proportion(counts.top, n)}
-    return Figure(
-        kind,
-        headline.suppress_below(min_n),
-        {name: e.suppress_below(min_n) for name, e in details.items()},
-    )
+    if kind == K.YES_NO:
+        return {}
+    return {"top_box": stats.proportion(counts.top, n)}
 
 
 def difference(kind: str, a: Counts, b: Counts, min_n: int) -> Difference | None:

@@ -14,9 +14,18 @@ from vinculo.metrics.reading import Group, read
 from vinculo.metrics.stats import Counts, shrink
 
 
+@dataclass(frozen=True, slots=True)
+class UnitRef:
+    """What a league row tells of its unit."""
+
+    pk: int
+    name: str
+    code: str
+
+
 @dataclass(frozen=True)
 class LeagueRow:
-    unit: Unit
+    unit: UnitRef
     figure: Figure
     shrunk: float | None  # the estimate ranked on, pulled towards the grand mean
     rank: int | None  # None: too few answers to be ranked
@@ -40,16 +49,18 @@ class League:
         return [r for r in self.rows if r.rank is not None]
 
 
-def league(f: MetricFilter) -> League:
+def league(f: MetricFilter, *, details: bool = False) -> League:
     """The units at the bottom of the scope's tree (stores, branches, teams), ranked by an
     empirical-Bayes estimate, so that a unit with few answers does not top or bottom
     the table by luck. Units below the minimum sample are listed last, unranked."""
-    bottom = (
-        Unit.objects.filter(path__startswith=f.unit.path)
+    # A thousand stores: plain values, not model instances, for what a row shows.
+    leaves = [
+        UnitRef(*values)
+        for values in Unit.objects.filter(path__startswith=f.unit.path)
         .exclude(children__isnull=False)
         .order_by("name")
-    )
-    leaves = list(bottom)
+        .values_list("pk", "name", "code")
+    ]
     found = read(
         questions=list(measure_questions(f)),
         units=leaves,
@@ -62,7 +73,7 @@ def league(f: MetricFilter) -> League:
     model = shrink([score_sums(f.kind, c) for c in counts])
     min_n = f.min_sample
     scored = [
-        (unit, figure(f.kind, c, min_n), estimate, c)
+        (unit, figure(f.kind, c, min_n, details=details), estimate, c)
         for unit, c, estimate in zip(answered, counts, model.values, strict=True)
     ]
     eligible = sorted(

@@ -139,7 +139,7 @@ class TrendPoint:
     figure: Figure
 
 
-def trend(f: MetricFilter, interval: str) -> list[TrendPoint]:
+def trend(f: MetricFilter, interval: str, *, details: bool = False) -> list[TrendPoint]:
     """The measure per day, week, month or quarter of the period, each with its interval."""
     found = read(
         questions=list(measure_questions(f)),
@@ -151,7 +151,10 @@ def trend(f: MetricFilter, interval: str) -> list[TrendPoint]:
     min_n = f.min_sample
     # A bucket cut by the period's first day starts, as shown, on that day.
     return [
-        TrendPoint(max(start, f.period.since), figure(f.kind, found.get((start,), Counts()), min_n))
+        TrendPoint(
+            max(start, f.period.since),
+            figure(f.kind, found.get((start,), Counts()), min_n, details=details),
+        )
         for start in f.period.buckets(interval)
     ]
 
@@ -172,14 +175,18 @@ class Row:
 
 
 def _rows(
-    f: MetricFilter, total: Counts, groups: dict[str, tuple[str, Counts]], unit_of: Any = None
+    f: MetricFilter,
+    total: Counts,
+    groups: dict[str, tuple[str, Counts]],
+    unit_of: Any = None,
+    details: bool = False,
 ) -> list[Row]:
     kind, min_n = f.kind, f.min_sample
     rows = [
         Row(
             key,
             label,
-            figure(kind, counts, min_n),
+            figure(kind, counts, min_n, details=details),
             difference(kind, counts, total - counts, min_n),
             counts,
             unit_of(key) if unit_of else None,
@@ -201,7 +208,9 @@ def _merge(
     return merged
 
 
-def breakdown(actor: Actor, f: MetricFilter, by: str, language: str = "es") -> list[Row]:
+def breakdown(
+    actor: Actor, f: MetricFilter, by: str, language: str = "es", *, details: bool = False
+) -> list[Row]:
     """The measure by unit (the scope's direct units), touchpoint, channel, interaction
     type, journey stage, segment, lifecycle stage, survey or question; each row tested
     against the rest of the scope."""
@@ -215,7 +224,7 @@ def breakdown(actor: Actor, f: MetricFilter, by: str, language: str = "es") -> l
         )
         by_id = {u.pk: u for u in children}
         groups = {str(pk): (by_id[pk].name, c) for (pk,), c in found.items()}
-        return _rows(f, total, groups, lambda key: by_id[int(key)])
+        return _rows(f, total, groups, lambda key: by_id[int(key)], details)
     if by in (Breakdown.SURVEY, Breakdown.QUESTION):
         found = read(
             questions=ids,
@@ -231,7 +240,7 @@ def breakdown(actor: Actor, f: MetricFilter, by: str, language: str = "es") -> l
                 return str(meta.survey_id), meta.survey_name
             return f"{meta.survey_id}:{meta.key}", f"{meta.survey_name} · {meta.label(language)}"
 
-        return _rows(f, total, _merge(found, name))
+        return _rows(f, total, _merge(found, name), details=details)
     dim = {
         Breakdown.TOUCHPOINT: Dimension.TOUCHPOINT,
         Breakdown.INTERACTION_TYPE: Dimension.TOUCHPOINT,
@@ -243,7 +252,7 @@ def breakdown(actor: Actor, f: MetricFilter, by: str, language: str = "es") -> l
     found = read(
         questions=ids, units=[f.unit], period=f.period, where=f.where, group=Group(dim=dim)
     )
-    return _rows(f, total, _merge(found, _namer(by)))
+    return _rows(f, total, _merge(found, _namer(by)), details=details)
 
 
 def _namer(by: str) -> Callable[[str], tuple[str, str]]:

@@ -75,7 +75,7 @@ Key = tuple[Any, ...]
 def read(
     *,
     questions: Collection[int],
-    units: Sequence[Unit] | QuerySet[Unit],
+    units: Sequence[Any] | QuerySet[Unit],
     period: Period,
     where: Where = ANYWHERE,
     group: Group = Group(),
@@ -126,7 +126,7 @@ def _option_filter(group: Group) -> Q:
     return ~Q(option="") if group.option else Q(option="")
 
 
-def _ids(units: Sequence[Unit] | QuerySet[Unit]) -> Any:
+def _ids(units: Sequence[Any] | QuerySet[Unit]) -> Any:
     if isinstance(units, QuerySet):
         return units.values("pk")
     return [u.pk for u in units]
@@ -134,7 +134,7 @@ def _ids(units: Sequence[Unit] | QuerySet[Unit]) -> Any:
 
 def _from_cube(
     questions: Collection[int],
-    units: Sequence[Unit] | QuerySet[Unit],
+    units: Sequence[Any] | QuerySet[Unit],
     period: Period,
     where: Where,
     group: Group,
@@ -248,7 +248,7 @@ def _summed(rows: QuerySet[Any], parts: list[str]) -> list[dict[str, Any]]:
 
 def _from_days(
     questions: Collection[int],
-    units: Sequence[Unit] | QuerySet[Unit],
+    units: Sequence[Any] | QuerySet[Unit],
     period: Period,
     where: Where,
     group: Group,
