@@ -105,6 +105,15 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @require_perm(Perm.VIEW_METRICS)
+def filters_form(request: HttpRequest) -> HttpResponse:
+    """The filter form of the dashboard at this URL's filters, fetched when opened."""
+    form = MetricFilterForm(request.GET, actor=request.actor)  # type: ignore[attr-defined]
+    form.metric_filter()  # shows the defaults the figures use, or the errors
+    return render(request, "metrics/_filters.html", {"form": form})
+
+
+@require_GET
+@require_perm(Perm.VIEW_METRICS)
 def export_xlsx(request: HttpRequest) -> HttpResponseBase:
     """One table (``table=league``…) or all of them (``table=all``) as a workbook."""
     form, board = _board(request, with_comments=False)
@@ -129,6 +138,7 @@ def export_pdf(request: HttpRequest) -> HttpResponseBase:
 
 urlpatterns = [
     path("", dashboard_page, name="dashboard"),
+    path("filters/", filters_form, name="filters"),
     path("export.xlsx", export_xlsx, name="export_xlsx"),
     path("dashboard.pdf", export_pdf, name="export_pdf"),
 ]

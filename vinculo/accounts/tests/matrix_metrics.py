@@ -54,6 +54,7 @@ def _page(name: str, query: str = "") -> list[Endpoint]:
 
 PAGES = [
     *_page("metrics:dashboard"),
+    get("metrics:filters", VIEW),
     *_page("metrics:export_xlsx", "table=all"),
     *_page("metrics:export_pdf"),
 ]

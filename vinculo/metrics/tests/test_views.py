@@ -216,3 +216,17 @@ def test_the_questions_of_a_survey_export_to_xlsx(world, people, org):
 
     precio = next(r for r in rows if r[1] == "motivos" and r[2] == "Precio")
     assert precio[3:7] == (100, pytest.approx(34.2, abs=0.1), 100, 2)
+
+
+def test_the_filters_show_the_period_and_unit_the_figures_are_about(people):
+    client = client_for(people.carmen)
+
+    default = client.get("/metrics/filters/").content.decode()
+    chosen = client.get("/metrics/filters/", {"period": "12m", "unit": "bilbao-centro"})
+
+    assert '<option value="90d" selected>' in default
+    assert '<option value="norte" selected>' in default
+    html = chosen.content.decode()
+    assert '<option value="12m" selected>' in html
+    assert '<option value="bilbao-centro" selected>' in html
+    assert "Sevilla" not in html and "Sur" not in html  # nothing beyond her units
