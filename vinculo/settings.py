@@ -226,6 +226,8 @@ METRICS_DIGEST_MAX_ATTEMPTS = env_int("METRICS_DIGEST_MAX_ATTEMPTS", 3)
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10)  # failed attempts per IP per 15 minutes
 # Seconds a process reuses a public link's survey before reading it again (0: always read).
 SURVEY_CACHE_SECONDS = 0 if TESTING else env_int("SURVEY_CACHE_SECONDS", 5)
+# Seconds a process reuses the metrics' minimum sample and question catalogue (0: always read).
+METRICS_CACHE_SECONDS = 0 if TESTING else env_int("METRICS_CACHE_SECONDS", 5)
 # Sites allowed to show the survey widget (origins like https://shop.example.com); * = any.
 SURVEY_WIDGET_ORIGINS = env_list("SURVEY_WIDGET_ORIGINS", ["*"])
 SURVEY_SUBMIT_RATE_LIMIT = env_int("SURVEY_SUBMIT_RATE_LIMIT", 120)  # pages per IP a minute; 0: off

@@ -19,6 +19,7 @@ from vinculo.customers.choices import LifecycleStage
 from vinculo.journeys.models import Channel, InteractionType, JourneyStage, Touchpoint
 from vinculo.metrics.catalogue import METRIC_KINDS
 from vinculo.metrics.choices import Metric
+from vinculo.metrics.memo import remembered
 from vinculo.metrics.models import MetricPolicy
 from vinculo.metrics.periods import DEFAULT_PRESET, LONGEST, PRESETS, Period, preset
 from vinculo.metrics.reading import Where
@@ -180,5 +181,8 @@ def resolve(actor: Actor, raw: RawFilter) -> MetricFilter:
 
 
 def policy_min_sample() -> int:
-    found = MetricPolicy.objects.filter(pk=1).values_list("min_sample", flat=True).first()
-    return found or DEFAULT_MIN_SAMPLE
+    def read() -> int:
+        found = MetricPolicy.objects.filter(pk=1).values_list("min_sample", flat=True).first()
+        return found or DEFAULT_MIN_SAMPLE
+
+    return remembered("min_sample", read)

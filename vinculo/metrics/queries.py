@@ -20,6 +20,7 @@ from vinculo.metrics.catalogue import QuestionMeta
 from vinculo.metrics.choices import Breakdown, Dimension, Grain, Metric
 from vinculo.metrics.figures import Figure, difference, figure
 from vinculo.metrics.filters import MetricFilter
+from vinculo.metrics.memo import remembered
 from vinculo.metrics.models import ScoreCube
 from vinculo.metrics.periods import Period
 from vinculo.metrics.reading import Group, Key, read
@@ -32,10 +33,12 @@ def measure_questions(f: MetricFilter, *metrics: str) -> dict[int, QuestionMeta]
     looked up once per filter."""
     wanted = metrics or (f.metric,)
     if wanted not in f.memo:
-        f.memo[wanted] = catalogue.questions(
-            metrics=wanted,
-            survey_id=f.survey.pk if f.survey else None,
-            key=f.question or None,
+        survey_id = f.survey.pk if f.survey else None
+        f.memo[wanted] = remembered(
+            ("questions", wanted, survey_id, f.question),
+            lambda: catalogue.questions(
+                metrics=wanted, survey_id=survey_id, key=f.question or None
+            ),
         )
     found: dict[int, QuestionMeta] = f.memo[wanted]
     return found
