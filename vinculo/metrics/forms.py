@@ -3,6 +3,7 @@ its URL. It fills the same ``RawFilter`` the API fills; ``resolve`` checks it.""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -62,17 +63,26 @@ class MetricFilterForm(forms.Form):
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["unit"].widget.choices = [
+        # Choices are read when the form is shown or a value is checked, not before: the
+        # dashboard validates its filters on every request but shows the form on demand.
+        self.fields["unit"].widget.choices = lambda: [
             (u.code, f"{'— ' * u.depth}{u.name}") for u in self._nearby_units()
         ]
-        self._choices("survey", Survey.objects.order_by("name").values_list("pk", "name"))
-        self._choices("touchpoint", Touchpoint.objects.order_by("name").values_list("pk", "name"))
+        self._choices("survey", lambda: Survey.objects.order_by("name").values_list("pk", "name"))
         self._choices(
-            "interaction_type", InteractionType.objects.order_by("name").values_list("code", "name")
+            "touchpoint", lambda: Touchpoint.objects.order_by("name").values_list("pk", "name")
         )
-        self._choices("stage", JourneyStage.objects.order_by("name").values_list("code", "name"))
-        self._choices("channel", Channel.objects.order_by("name").values_list("code", "name"))
-        self._choices("segment", [(s, s) for s in self._segments()])
+        self._choices(
+            "interaction_type",
+            lambda: InteractionType.objects.order_by("name").values_list("code", "name"),
+        )
+        self._choices(
+            "stage", lambda: JourneyStage.objects.order_by("name").values_list("code", "name")
+        )
+        self._choices(
+            "channel", lambda: Channel.objects.order_by("name").values_list("code", "name")
+        )
+        self._choices("segment", lambda: [(s, s) for s in self._segments()])
 
     def _nearby_units(self) -> list[Unit]:
         """The unit shown, the units above it (within scope) and the units just below it."""
@@ -95,9 +105,9 @@ class MetricFilterForm(forms.Form):
         except FilterError:
             return []
 
-    def _choices(self, name: str, pairs: Any, *, empty: bool = True) -> None:
+    def _choices(self, name: str, pairs: Callable[[], Iterable[Any]]) -> None:
         field = self.fields[name]
-        field.choices = [*([ALL] if empty else []), *pairs]  # type: ignore[attr-defined]
+        field.choices = lambda: [ALL, *pairs()]  # type: ignore[attr-defined]
 
     def metric_filter(self) -> MetricFilter | None:
         """The checked filter, or None with the errors on the form's fields."""
