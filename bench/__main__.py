@@ -147,10 +147,6 @@ def invitations(targets: list[tuple[str, str]]) -> None:
     )
 
 
-if __name__ == "__main__":
-    main()
-
-
 def dashboards() -> None:
     """The metrics at scale. Their databases persist between runs (var/bench/metrics-N and
     BENCH_METRICS_DATABASE_URL): ten million responses take a while to write."""
@@ -197,3 +193,7 @@ def dashboards() -> None:
         "previous period, weekly trend, units, league of stores, breakdown by touchpoint, "
         "latest comments); 'trend' is GET /api/v1/metrics/trend over 24 months by month."
     )
+
+
+if __name__ == "__main__":
+    main()
