@@ -104,16 +104,15 @@ def _days_only(group: Group) -> bool:
     return group.bucket in (Interval.DAY, Interval.WEEK)
 
 
-def _cube_period(period: Period, group: Group) -> Q:
+def _cube_parts(period: Period, group: Group) -> list[Q]:
+    """The period as cube rows: its whole months, then each loose range of days. Each is
+    read by a query of its own: an OR of ranges would keep the index from reaching the
+    dates (SQLite then reads every row of every unit)."""
     if _days_only(group):
-        return Q(grain=Grain.DAY, start__range=(period.since, period.until))
+        return [Q(grain=Grain.DAY, start__range=(period.since, period.until))]
     months, loose = period.split()
-    found = Q(pk__in=[])
-    if months is not None:
-        found |= Q(grain=Grain.MONTH, start__range=months)
-    for low, high in loose:
-        found |= Q(grain=Grain.DAY, start__range=(low, high))
-    return found
+    parts = [Q(grain=Grain.MONTH, start__range=months)] if months is not None else []
+    return parts + [Q(grain=Grain.DAY, start__range=(low, high)) for low, high in loose]
 
 
 def _loose_days(period: Period, group: Group) -> list[tuple[date, date]]:
@@ -141,7 +140,6 @@ def _from_cube(
     dim: str,
 ) -> dict[Key, Counts]:
     rows: QuerySet[ScoreCube] = ScoreCube.objects.filter(
-        _cube_period(period, group),
         _option_filter(group),
         question_id__in=list(questions),
         unit_id__in=_ids(units),
@@ -154,8 +152,9 @@ def _from_cube(
         rows = rows.filter(value__in=sorted(_text(dim, v) for v in values))
     parts = _parts(group, ("question_id", "unit_id", "value", "start", "option"))
     found: dict[Key, Counts] = {}
-    for row in _summed(rows, parts):
-        _add(found, _key(group, row, row.get("value", "")), row)
+    for when in _cube_parts(period, group):
+        for row in _summed(rows.filter(when), parts):
+            _add(found, _key(group, row, row.get("value", "")), row)
     if dim:
         # The targets' own answers of the loose days, by dimension, are in ScoreDay only.
         loose = _loose_days(period, group)
@@ -214,11 +213,8 @@ def _days(
     """ScoreDay rows of these units and day ranges, filtered by ``where``, grouped."""
     if not ranges:
         return []
-    when = Q(pk__in=[])
-    for low, high in ranges:
-        when |= Q(day__range=(low, high))
     rows = ScoreDay.objects.filter(
-        when, _option_filter(group), question_id__in=list(questions), unit_id__in=unit_ids
+        _option_filter(group), question_id__in=list(questions), unit_id__in=unit_ids
     )
     for dim in where.dimensions():
         values = where.values(dim)
@@ -235,7 +231,10 @@ def _days(
         parts.append("day")
     if group.option:
         parts.append("option")
-    return _summed(rows, parts)
+    # One query per range of days, for the index's sake (see _cube_parts).
+    return [
+        row for low, high in ranges for row in _summed(rows.filter(day__range=(low, high)), parts)
+    ]
 
 
 def _summed(rows: QuerySet[Any], parts: list[str]) -> list[dict[str, Any]]:
