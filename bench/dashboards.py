@@ -106,13 +106,20 @@ def _ids(values: list[int]) -> str:
     return ", ".join(str(v) for v in values) or "0"
 
 
-def _period(period: Period) -> str:
+def _parts(period: Period) -> list[str]:
+    """The period's whole months and loose day ranges, each its own condition: an OR of
+    them would keep the index from reaching the dates (SQLite reads every unit's rows)."""
     months, loose = period.split()
     parts = []
     if months:
-        parts.append(f"(grain = 'm' AND start BETWEEN '{months[0]}' AND '{months[1]}')")
-    parts += [f"(grain = 'd' AND start BETWEEN '{a}' AND '{b}')" for a, b in loose]
-    return "(" + " OR ".join(parts) + ")"
+        parts.append(f"grain = 'm' AND start BETWEEN '{months[0]}' AND '{months[1]}'")
+    parts += [f"grain = 'd' AND start BETWEEN '{a}' AND '{b}'" for a, b in loose]
+    return parts
+
+
+def _by_part(select: str, period: Period, group: str) -> list[str]:
+    """``select ... WHERE ...`` once per part of the period, each grouped by ``group``."""
+    return [f"{select} AND {part} GROUP BY {group}" for part in _parts(period)]
 
 
 def _days(period: Period) -> str:
@@ -132,11 +139,6 @@ def dashboard_sql(unit: Unit, period: Period) -> list[str]:
         .values_list("pk", flat=True)
     )
     base = "dim = '' AND value = '' AND option = ''"
-    # The unit's own loose days by dimension (the cube keeps those of the units below).
-    loose_days = (
-        " OR ".join(f"day BETWEEN '{low}' AND '{high}'" for low, high in period.split()[1])
-        or "1 = 0"
-    )
     previous = period.previous()
     week_days = f"{_days(period)}"
     texts = list(
@@ -144,34 +146,60 @@ def dashboard_sql(unit: Unit, period: Period) -> list[str]:
     )
     surveys = list(Survey.objects.filter(kind="customer").values_list("pk", flat=True))
     subtree = Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)
-    in_units = f" AND {q('unit_id')} IN ({_ids(list(subtree))})" if unit.parent_id else ""
+    in_units = f" AND {q('unit_id')} + 0 IN ({_ids(list(subtree))})" if unit.parent_id else ""
     r, a = (q(m._meta.db_table) for m in (Response, Answer))
     since = period.since.isoformat()
+    measures_in, nps_in = f"question_id IN ({_ids(measures)})", f"question_id IN ({_ids(nps)})"
+    own_days = [
+        f"SELECT touchpoint_id, {SUMS} FROM {DAY} WHERE unit_id = {unit.pk} AND {nps_in} "
+        f"AND option = '' AND day BETWEEN '{low}' AND '{high}' GROUP BY touchpoint_id"
+        for low, high in period.split()[1]
+    ]
     return [
-        f"SELECT question_id, {SUMS} FROM {CUBE} WHERE question_id IN ({_ids(measures)}) "
-        f"AND unit_id = {unit.pk} AND {base} AND {_period(period)} GROUP BY question_id",
-        f"SELECT question_id, {SUMS} FROM {CUBE} WHERE question_id IN ({_ids(measures)}) "
-        f"AND unit_id = {unit.pk} AND {base} AND {_period(previous)} GROUP BY question_id",
-        f"SELECT question_id, {SUMS} FROM {CUBE} WHERE question_id IN ({_ids(measures)}) "
-        f"AND unit_id = {unit.parent_id or 0} AND {base} AND {_period(period)} "
-        "GROUP BY question_id",
-        f"SELECT start, {SUMS} FROM {CUBE} WHERE question_id IN ({_ids(nps)}) "
+        *_by_part(
+            f"SELECT question_id, {SUMS} FROM {CUBE} WHERE {measures_in} "
+            f"AND unit_id = {unit.pk} AND {base}",
+            period,
+            "question_id",
+        ),
+        *_by_part(
+            f"SELECT question_id, {SUMS} FROM {CUBE} WHERE {measures_in} "
+            f"AND unit_id = {unit.pk} AND {base}",
+            previous,
+            "question_id",
+        ),
+        *_by_part(
+            f"SELECT question_id, {SUMS} FROM {CUBE} WHERE {measures_in} "
+            f"AND unit_id = {unit.parent_id or 0} AND {base}",
+            period,
+            "question_id",
+        ),
+        f"SELECT start, {SUMS} FROM {CUBE} WHERE {nps_in} "
         f"AND unit_id = {unit.pk} AND {base} AND {week_days} GROUP BY start",
-        f"SELECT unit_id, {SUMS} FROM {CUBE} WHERE question_id IN ({_ids(nps)}) "
-        f"AND unit_id IN ({_ids(children)}) AND {base} AND {_period(period)} GROUP BY unit_id",
-        f"SELECT unit_id, {SUMS} FROM {CUBE} WHERE question_id IN ({_ids(nps)}) "
-        f"AND unit_id IN ({_ids(leaves)}) AND {base} AND {_period(period)} GROUP BY unit_id",
-        f"SELECT value, {SUMS} FROM {CUBE} WHERE question_id IN ({_ids(nps)}) "
-        f"AND unit_id = {unit.pk} AND dim = 'touchpoint' AND option = '' "
-        f"AND {_period(period)} GROUP BY value",
-        f"SELECT touchpoint_id, {SUMS} FROM {DAY} WHERE unit_id = {unit.pk} "
-        f"AND question_id IN ({_ids(nps)}) AND option = '' AND ({loose_days}) "
-        "GROUP BY touchpoint_id",
+        *_by_part(
+            f"SELECT unit_id, {SUMS} FROM {CUBE} WHERE {nps_in} "
+            f"AND unit_id IN ({_ids(children)}) AND {base}",
+            period,
+            "unit_id",
+        ),
+        *_by_part(
+            f"SELECT unit_id, {SUMS} FROM {CUBE} WHERE {nps_in} "
+            f"AND unit_id IN ({_ids(leaves)}) AND {base}",
+            period,
+            "unit_id",
+        ),
+        *_by_part(
+            f"SELECT value, {SUMS} FROM {CUBE} WHERE {nps_in} "
+            f"AND unit_id = {unit.pk} AND dim = 'touchpoint' AND option = ''",
+            period,
+            "value",
+        ),
+        *own_days,
         f"SELECT a.{q('text')}, r.{q('completed_at')} FROM {a} a "
         f"JOIN {r} r ON r.{q('id')} = a.{q('response_id')} "
         f"WHERE a.{q('response_id')} IN (SELECT {q('id')} FROM {r} "
         f"WHERE {q('status')} = 'complete' AND {q('completed_at')} >= '{since}' "
-        f"AND {q('survey_id')} IN ({_ids(surveys)}){in_units} "
+        f"AND {q('survey_id')} + 0 IN ({_ids(surveys)}){in_units} "
         f"ORDER BY {q('completed_at')} DESC LIMIT 200) "
         f"AND a.{q('question_id')} IN ({_ids(texts)}) AND a.{q('text')} <> '' "
         f"ORDER BY r.{q('completed_at')} DESC LIMIT 8",
@@ -180,11 +208,12 @@ def dashboard_sql(unit: Unit, period: Period) -> list[str]:
 
 def trend_sql(unit: Unit, period: Period) -> list[str]:
     nps = list(Question.objects.filter(kind="nps").values_list("pk", flat=True))
-    return [
+    return _by_part(
         f"SELECT start, {SUMS} FROM {CUBE} WHERE question_id IN ({_ids(nps)}) "
-        f"AND unit_id = {unit.pk} AND dim = '' AND value = '' AND option = '' "
-        f"AND {_period(period)} GROUP BY start"
-    ]
+        f"AND unit_id = {unit.pk} AND dim = '' AND value = '' AND option = ''",
+        period,
+        "start",
+    )
 
 
 def run_sql(statements: list[str]) -> None:
