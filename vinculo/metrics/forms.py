@@ -56,7 +56,7 @@ class MetricFilterForm(forms.Form):
     )
     by = forms.ChoiceField(
         label=_("Break down by"),
-        choices=[c for c in Breakdown.choices if c[0] != Breakdown.UNIT],
+        choices=[("", _("Automatic")), *(c for c in Breakdown.choices if c[0] != Breakdown.UNIT)],
         required=False,
     )
 
