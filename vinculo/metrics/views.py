@@ -27,6 +27,7 @@ from vinculo.metrics.forms import MetricFilterForm
 from vinculo.metrics.periods import PRESETS
 
 app_name = "metrics"
+UNITS_SHOWN = 30  # direct units listed on the page; beyond, the league and the XLSX
 
 
 def _board(request: HttpRequest, *, with_comments: bool = True) -> tuple[Any, Any]:
@@ -63,6 +64,8 @@ def _context(form: MetricFilterForm, board: dashboard.Dashboard) -> dict[str, An
             f, metric=None, interval=chosen_interval, by=chosen_by
         ),
         "by_label": Breakdown(board.by).label,
+        # A region of a hundred stores: the league ranks them; a table of all would be long.
+        "units_shown": UNITS_SHOWN,
         "tile_rows": [
             (
                 tile,

@@ -3,8 +3,10 @@ scoped to the person's units, with drill-down links to the responses behind them
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -230,3 +232,14 @@ def test_the_filters_show_the_period_and_unit_the_figures_are_about(people):
     assert '<option value="12m" selected>' in html
     assert '<option value="bilbao-centro" selected>' in html
     assert "Sevilla" not in html and "Sur" not in html  # nothing beyond her units
+
+
+def test_the_home_page_shows_the_persons_units_measures(world, people, org):
+    answer(world.survey, org.bilbao, timezone.now() - timedelta(days=5), nps=10)
+    folded()
+
+    carmen = client_for(people.carmen).get("/").content.decode()
+    nobody = client_for(people.nadie).get("/").content.decode()
+
+    assert "Norte, últimos 90 días" in carmen and 'data-testid="home-nps"' in carmen
+    assert 'data-testid="home-nps"' not in nobody
