@@ -18,7 +18,8 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import QuerySet
 
 from vinculo.accounts.models import Unit
 from vinculo.metrics.choices import Dimension, Grain, Interval
@@ -27,7 +28,8 @@ from vinculo.metrics.periods import BUCKETS, Period
 from vinculo.metrics.rollups.fold import unit_lines
 from vinculo.metrics.stats import Counts
 
-SUMS = {c: Sum(c) for c in ("n", "total", "total_sq", "top", "bottom")}
+COUNT_COLUMNS = ("n", "total", "total_sq", "top", "bottom")
+DATE_COLUMNS = {"start", "day", "month"}
 DIMENSIONS = (Dimension.TOUCHPOINT, Dimension.CHANNEL, Dimension.SEGMENT, Dimension.LIFECYCLE)
 # ScoreDay's column for each dimension; ScoreCube keeps them all in ``value``, as text.
 FINE_COLUMN: dict[str, str] = {
@@ -70,6 +72,7 @@ class Group:
 
 
 Key = tuple[Any, ...]
+Condition = tuple[str, list[Any]]  # SQL with %s placeholders, and its parameters
 
 
 def read(
@@ -104,15 +107,19 @@ def _days_only(group: Group) -> bool:
     return group.bucket in (Interval.DAY, Interval.WEEK)
 
 
-def _cube_parts(period: Period, group: Group) -> list[Q]:
+def _cube_parts(period: Period, group: Group) -> list[Condition]:
     """The period as cube rows: its whole months, then each loose range of days. Each is
     read by a query of its own: an OR of ranges would keep the index from reaching the
     dates (SQLite then reads every row of every unit)."""
     if _days_only(group):
-        return [Q(grain=Grain.DAY, start__range=(period.since, period.until))]
+        return [_period(Grain.DAY, period.since, period.until)]
     months, loose = period.split()
-    parts = [Q(grain=Grain.MONTH, start__range=months)] if months is not None else []
-    return parts + [Q(grain=Grain.DAY, start__range=(low, high)) for low, high in loose]
+    parts = [_period(Grain.MONTH, *months)] if months is not None else []
+    return parts + [_period(Grain.DAY, low, high) for low, high in loose]
+
+
+def _period(grain: str, low: date, high: date) -> Condition:
+    return ("grain = %s AND start BETWEEN %s AND %s", [grain, low, high])
 
 
 def _loose_days(period: Period, group: Group) -> list[tuple[date, date]]:
@@ -121,14 +128,23 @@ def _loose_days(period: Period, group: Group) -> list[tuple[date, date]]:
     return period.split()[1]
 
 
-def _option_filter(group: Group) -> Q:
-    return ~Q(option="") if group.option else Q(option="")
+def _option_filter(group: Group) -> Condition:
+    return ("option <> %s" if group.option else "option = %s", [""])
 
 
-def _ids(units: Sequence[Any] | QuerySet[Unit]) -> Any:
+def _in(column: str, values: Sequence[Any]) -> Condition:
+    if not values:
+        return ("1 = 0", [])
+    return (f"{_quoted(column)} IN ({', '.join(['%s'] * len(values))})", list(values))
+
+
+def _units_in(units: Sequence[Any] | QuerySet[Unit]) -> Condition:
+    """Units as ids, units, or a queryset: with hundreds of units, a subquery is cheaper
+    than a list of ids."""
     if isinstance(units, QuerySet):
-        return units.values("pk")
-    return [u.pk for u in units]
+        sql, params = units.values("pk").query.sql_with_params()
+        return (f"unit_id IN ({sql})", list(params))
+    return _in("unit_id", [getattr(u, "pk", u) for u in units])
 
 
 def _from_cube(
@@ -139,26 +155,26 @@ def _from_cube(
     group: Group,
     dim: str,
 ) -> dict[Key, Counts]:
-    rows: QuerySet[ScoreCube] = ScoreCube.objects.filter(
-        _option_filter(group),
-        question_id__in=list(questions),
-        unit_id__in=_ids(units),
-        dim=dim,
-    )
-    if not dim:
-        rows = rows.filter(value="")
     values = where.values(dim) if dim else None
-    if values is not None:
-        rows = rows.filter(value__in=sorted(_text(dim, v) for v in values))
+    common = [
+        _option_filter(group),
+        _in("question_id", sorted(questions)),
+        _units_in(units),
+        ("dim = %s", [dim]),
+    ]
+    if not dim:
+        common.append(("value = %s", [""]))
+    elif values is not None:
+        common.append(_in("value", sorted(_text(dim, v) for v in values)))
     parts = _parts(group, ("question_id", "unit_id", "value", "start", "option"))
     found: dict[Key, Counts] = {}
     for when in _cube_parts(period, group):
-        for row in _summed(rows.filter(when), parts):
+        for row in _summed(ScoreCube, [*common, when], parts):
             _add(found, _key(group, row, row.get("value", "")), row)
     if dim:
         # The targets' own answers of the loose days, by dimension, are in ScoreDay only.
         loose = _loose_days(period, group)
-        own = _days(questions, _ids(units), loose, where, group, "unit_id")
+        own = _days(questions, units, loose, where, group, "unit_id")
         for row in own:
             _add(found, _key(group, row, _text(dim, row.get(FINE_COLUMN[dim]))), row)
     return found
@@ -204,7 +220,7 @@ def _key(group: Group, row: dict[str, Any], value: str, unit_id: int | None = No
 
 def _days(
     questions: Collection[int],
-    unit_ids: Any,
+    units: Sequence[Any] | QuerySet[Unit],
     ranges: list[tuple[date, date]],
     where: Where,
     group: Group,
@@ -213,13 +229,11 @@ def _days(
     """ScoreDay rows of these units and day ranges, filtered by ``where``, grouped."""
     if not ranges:
         return []
-    rows = ScoreDay.objects.filter(
-        _option_filter(group), question_id__in=list(questions), unit_id__in=unit_ids
-    )
+    common = [_option_filter(group), _in("question_id", sorted(questions)), _units_in(units)]
     for dim in where.dimensions():
         values = where.values(dim)
         assert values is not None
-        rows = rows.filter(**{f"{FINE_COLUMN[dim]}__in": sorted(values)})
+        common.append(_in(FINE_COLUMN[dim], sorted(values)))
     parts = []
     if group.question:
         parts.append("question_id")
@@ -232,17 +246,48 @@ def _days(
     if group.option:
         parts.append("option")
     # One query per range of days, for the index's sake (see _cube_parts).
-    return [
-        row for low, high in ranges for row in _summed(rows.filter(day__range=(low, high)), parts)
-    ]
+    days = [("day BETWEEN %s AND %s", [low, high]) for low, high in ranges]
+    return [row for when in days for row in _summed(ScoreDay, [*common, when], parts)]
 
 
-def _summed(rows: QuerySet[Any], parts: list[str]) -> list[dict[str, Any]]:
-    """The counts summed by ``parts``; with no parts, one row (none if nothing matched)."""
-    if parts:
-        return list(rows.order_by().values(*parts).annotate(**SUMS))
-    total = rows.order_by().aggregate(**SUMS)
-    return [total] if total["n"] is not None else []
+def _summed(
+    model: type[ScoreCube] | type[ScoreDay], conditions: list[Condition], parts: list[str]
+) -> list[dict[str, Any]]:
+    """The counts summed by ``parts``; with no parts, one row (none if nothing matched).
+
+    Written as SQL rather than through the ORM: a dashboard makes dozens of these reads,
+    and compiling as many querysets cost more than running them."""
+    columns = [_quoted(p) for p in parts]
+    sums = [f"SUM({c})" for c in COUNT_COLUMNS]
+    sql = "SELECT {} FROM {} WHERE {}".format(
+        ", ".join(columns + sums),
+        _quoted(model._meta.db_table),
+        " AND ".join(f"({c})" for c, _ in conditions),
+    )
+    if columns:
+        sql += " GROUP BY " + ", ".join(columns)
+    params = [p for _, ps in conditions for p in ps]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    rows = []
+    for row in found:
+        if row[len(parts)] is None:
+            continue  # no parts and nothing matched
+        named = dict(zip(parts, row, strict=False))
+        for name in DATE_COLUMNS.intersection(named):
+            named[name] = _date(named[name])
+        named.update(zip(COUNT_COLUMNS, (int(v) for v in row[len(parts) :]), strict=True))
+        rows.append(named)
+    return rows
+
+
+def _date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 def _from_days(
