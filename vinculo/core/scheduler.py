@@ -20,6 +20,8 @@ PERIODIC_TASKS = (
     # Metrics: answers into the roll-ups, then the weekly digests when they are due.
     "vinculo.metrics.tasks.fold_rollups_task",
     "vinculo.metrics.tasks.send_digests_task",
+    # Text analytics: new open answers, then those analysed with older lexicons or topics.
+    "vinculo.textan.tasks.analyze_texts_task",
 )
 
 

@@ -39,6 +39,7 @@ from vinculo.imports.writers import InteractionRow, interaction_writer
 from vinculo.journeys.models import Channel, InteractionType
 from vinculo.journeys.services import touchpoint_for
 from vinculo.metrics.rollups import fold_all
+from vinculo.textan.services import add_starter_topics, analyze_new
 
 SOURCE = "demo"
 CHUNK = 2000
@@ -260,4 +261,7 @@ def load_demo(
                 f"  {last:>7,} / {customers:,} customers · {result.interactions:,} interactions"
             )
         fold_all()  # the survey answers into the metrics' roll-ups
+        add_starter_topics()
+        while analyze_new():  # the comments' sentiment, emotions and topics
+            pass
     return result

@@ -1,0 +1,158 @@
+"""What the text analytics found in each customer text, and the topics they look for."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.textan.choices import Emotion, Language, Sentiment
+
+
+class Topic(models.Model):
+    """A node of the topic taxonomy ("Atención > Tiempo de espera") and the words and
+    phrases that mean it, one per line, in the lexicon's syntax (``espera*``, ``llevo #
+    dias``); ``excluded_terms`` veto it."""
+
+    name = models.CharField(_("name"), max_length=80)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent topic"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    terms = models.TextField(_("terms"), blank=True, help_text=_("One word or phrase per line."))
+    excluded_terms = models.TextField(
+        _("excluded terms"), blank=True, help_text=_("One per line: they veto the topic.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="topic_unique_name_per_parent"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(parent__isnull=True),
+                name="topic_unique_root_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TextAnalysis(models.Model):
+    """The analysis of one text: an open answer of a survey (later also a feedback item).
+
+    Made by an idempotent task and made again when the text or the model version changes.
+    """
+
+    answer = models.OneToOneField(
+        "surveys.Answer",
+        verbose_name=_("answer"),
+        on_delete=models.CASCADE,
+        related_name="analysis",
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    sentiment = models.CharField(_("sentiment"), max_length=14, choices=Sentiment.choices)
+    score = models.FloatField(_("sentiment score"))
+    emotions = models.JSONField(_("emotions"), default=dict, blank=True)
+    evidence = models.JSONField(_("evidence"), default=list, blank=True)
+    text_digest = models.CharField(_("text digest"), max_length=32)
+    model_version = models.CharField(
+        _("model version"),
+        max_length=40,
+        help_text=_("Lexicons, rules and topic taxonomy it was made with."),
+    )
+    truncated = models.BooleanField(_("read in part"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("text analysis")
+        verbose_name_plural = _("text analyses")
+        indexes = [
+            models.Index(fields=["sentiment"], name="textanalysis_sentiment"),
+            models.Index(fields=["model_version"], name="textanalysis_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sentiment} ({self.language})"
+
+
+class TextEmotion(models.Model):
+    """An emotion found in an analysed text, one row each, so texts can be filtered and
+    counted by emotion in the database."""
+
+    analysis = models.ForeignKey(
+        TextAnalysis, verbose_name=_("analysis"), on_delete=models.CASCADE, related_name="felt"
+    )
+    emotion = models.CharField(_("emotion"), max_length=16, choices=Emotion.choices)
+    intensity = models.FloatField(_("intensity"))
+
+    class Meta:
+        ordering = ["analysis", "-intensity"]
+        verbose_name = _("emotion found")
+        verbose_name_plural = _("emotions found")
+        constraints = [
+            models.UniqueConstraint(fields=["analysis", "emotion"], name="textemotion_unique"),
+            models.CheckConstraint(
+                condition=models.Q(intensity__gte=0, intensity__lte=1),
+                name="textemotion_intensity_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.emotion} {self.intensity:.2f}"
+
+
+class TextTopic(models.Model):
+    """A topic found in an analysed text, with the words that matched its rule."""
+
+    analysis = models.ForeignKey(
+        TextAnalysis, verbose_name=_("analysis"), on_delete=models.CASCADE, related_name="topics"
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="mentions"
+    )
+    term = models.CharField(_("matched term"), max_length=120)
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+
+    class Meta:
+        ordering = ["analysis", "start"]
+        verbose_name = _("topic found")
+        verbose_name_plural = _("topics found")
+        constraints = [
+            models.UniqueConstraint(fields=["analysis", "topic"], name="texttopic_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {self.term}"
+
+
+class AnalysisState(models.Model):
+    """One row (pk=1): how far the analysis of new answers has gone, locked while a batch
+    is written so two workers never analyse the same text at once."""
+
+    last_answer_id = models.BigIntegerField(_("last answer analysed"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("text analytics state")
+        verbose_name_plural = _("text analytics state")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="analysisstate_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Text analytics state"))
