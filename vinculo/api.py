@@ -13,6 +13,7 @@ from ninja.errors import ValidationError
 from vinculo.accounts.api import router as accounts_router
 from vinculo.accounts.api_auth import ApiKeyAuth, SessionAuth
 from vinculo.customers.api import router as customers_router
+from vinculo.feedback.api import router as feedback_router
 from vinculo.imports.api import batch_router
 from vinculo.imports.api import router as imports_router
 from vinculo.journeys.api import router as journeys_router
@@ -24,7 +25,7 @@ from vinculo.surveys.api import router as surveys_router
 api = NinjaAPI(
     title="Vínculo API",
     version="1",
-    description="Customers, identities, interactions, imports, surveys and CX metrics.",
+    description=("Customers, identities, interactions, imports, surveys, CX metrics and feedback."),
     auth=[ApiKeyAuth(), SessionAuth()],
     urls_namespace="api",
     # Swagger UI is served from ninja's bundled static files ("ninja" is an installed app);
@@ -42,6 +43,7 @@ api.add_router("/imports", imports_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/public", surveys_public_router)
 api.add_router("/metrics", metrics_router)
+api.add_router("/feedback", feedback_router)
 
 
 @api.get("/health", auth=None, tags=["meta"])

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "vinculo.messaging",
     "vinculo.surveys",
     "vinculo.metrics",
+    "vinculo.feedback",
     "vinculo.textan",
 ]
 

@@ -69,6 +69,7 @@ SEED_MIGRATIONS = (
     "vinculo.journeys.migrations.0002_default_catalogue",
     "vinculo.surveys.migrations.0002_seed",
     "vinculo.metrics.migrations.0002_seed",
+    "vinculo.feedback.migrations.0002_seed",
 )
 
 

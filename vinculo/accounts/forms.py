@@ -27,6 +27,9 @@ SCOPE_LABELS: dict[Perm, Promise] = {
     Perm.EXPORT_RESPONSES: _("Export survey responses"),
     Perm.MANAGE_RESPONSES: _("Correct and delete survey responses"),
     Perm.VIEW_METRICS: _("Read CX metrics and dashboards"),
+    Perm.VIEW_FEEDBACK: _("Read feedback and its text analytics"),
+    Perm.ADD_FEEDBACK: _("File and import feedback"),
+    Perm.MANAGE_TOPICS: _("Manage the topic taxonomy and its rules"),
 }
 
 

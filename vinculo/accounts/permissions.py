@@ -26,6 +26,9 @@ class Perm(StrEnum):
     EXPORT_RESPONSES = "responses.export"
     MANAGE_RESPONSES = "responses.manage"  # correct or delete stored responses
     VIEW_METRICS = "metrics.view"  # dashboards and figures, for the actor's units
+    VIEW_FEEDBACK = "feedback.view"  # unsolicited feedback and what text analytics found
+    ADD_FEEDBACK = "feedback.add"  # file reviews, complaints, call notes; import them
+    MANAGE_TOPICS = "topics.manage"  # the topic taxonomy and its rules
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -45,6 +48,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.EXPORT_RESPONSES,
             Perm.MANAGE_RESPONSES,
             Perm.VIEW_METRICS,
+            Perm.VIEW_FEEDBACK,
+            Perm.ADD_FEEDBACK,
+            Perm.MANAGE_TOPICS,
         }
     ),
     Role.UNIT_MANAGER: frozenset(
@@ -57,6 +63,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.ENTER_RESPONSES,
             Perm.EXPORT_RESPONSES,
             Perm.VIEW_METRICS,
+            Perm.VIEW_FEEDBACK,
+            Perm.ADD_FEEDBACK,
         }
     ),
     Role.AGENT: frozenset(
@@ -67,9 +75,13 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_RESPONSES,
             Perm.ENTER_RESPONSES,
             Perm.VIEW_METRICS,
+            Perm.VIEW_FEEDBACK,
+            Perm.ADD_FEEDBACK,
         }
     ),
-    Role.VIEWER: frozenset({Perm.VIEW_CUSTOMERS, Perm.VIEW_RESPONSES, Perm.VIEW_METRICS}),
+    Role.VIEWER: frozenset(
+        {Perm.VIEW_CUSTOMERS, Perm.VIEW_RESPONSES, Perm.VIEW_METRICS, Perm.VIEW_FEEDBACK}
+    ),
 }
 
 # Scopes an API key may carry: every permission except managing keys themselves,

@@ -18,7 +18,7 @@ from vinculo.customers.choices import ConsentChannel, IdentityKind, LifecycleSta
 from vinculo.customers.identities import InvalidIdentity, normalize
 from vinculo.customers.models import Customer, CustomerMerge
 from vinculo.customers.queries import visible_customers
-from vinculo.lib.apiedge import PageQuery, field_error, raise_if_any
+from vinculo.lib.apiedge import Loc, PageQuery, field_error, raise_if_any
 
 # Attributes are a flat dict: segmenting and filtering on them stays simple everywhere.
 AttributeValue = str | int | float | bool
@@ -55,7 +55,7 @@ _INVALID_IDENTITY_MESSAGES = {
 }
 
 
-def identity_map(identities: list[IdentityIn], loc: tuple[str, ...]) -> dict[str, str]:
+def identity_map(identities: list[IdentityIn], loc: Loc) -> dict[str, str]:
     """The identities as ``{kind: normalised value}``; a 422 naming each bad item otherwise."""
     found: dict[str, str] = {}
     errors = []

@@ -48,16 +48,24 @@ class Topic(models.Model):
 
 
 class TextAnalysis(models.Model):
-    """The analysis of one text: an open answer of a survey (later also a feedback item).
-
-    Made by an idempotent task and made again when the text or the model version changes.
-    """
+    """The analysis of one text: an open answer of a survey or a feedback item (one of the
+    two). Made by an idempotent task and made again when the text or the model changes."""
 
     answer = models.OneToOneField(
         "surveys.Answer",
         verbose_name=_("answer"),
         on_delete=models.CASCADE,
         related_name="analysis",
+        null=True,
+        blank=True,
+    )
+    feedback = models.OneToOneField(
+        "feedback.FeedbackItem",
+        verbose_name=_("feedback item"),
+        on_delete=models.CASCADE,
+        related_name="analysis",
+        null=True,
+        blank=True,
     )
     language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     sentiment = models.CharField(_("sentiment"), max_length=14, choices=Sentiment.choices)
@@ -78,6 +86,13 @@ class TextAnalysis(models.Model):
         ordering = ["-id"]
         verbose_name = _("text analysis")
         verbose_name_plural = _("text analyses")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answer__isnull=True, feedback__isnull=False)
+                | models.Q(answer__isnull=False, feedback__isnull=True),
+                name="textanalysis_one_text",
+            )
+        ]
         indexes = [
             models.Index(fields=["sentiment"], name="textanalysis_sentiment"),
             models.Index(fields=["model_version"], name="textanalysis_version"),
@@ -143,6 +158,7 @@ class AnalysisState(models.Model):
     is written so two workers never analyse the same text at once."""
 
     last_answer_id = models.BigIntegerField(_("last answer analysed"), default=0)
+    last_feedback_id = models.BigIntegerField(_("last feedback item analysed"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
+from vinculo.feedback.models import FeedbackItem
 from vinculo.surveys.choices import QuestionKind
 from vinculo.surveys.models import Answer
 from vinculo.textan.engine import lexicon
@@ -40,25 +43,45 @@ def lock_state() -> AnalysisState:
     return AnalysisState.objects.select_for_update().get(pk=1)
 
 
+@dataclass(frozen=True)
+class Texts:
+    """Where one kind of text lives: open answers, or feedback items."""
+
+    link: str  # TextAnalysis's field pointing at it
+    mark: str  # AnalysisState's field: the last one analysed
+
+    def rows(self) -> QuerySet[Any]:
+        if self.link == "answer":
+            return Answer.objects.filter(question__kind__in=TEXT_KINDS)
+        return FeedbackItem.objects.all()
+
+
+ANSWERS = Texts("answer", "last_answer_id")
+FEEDBACK = Texts("feedback", "last_feedback_id")
+KINDS = (ANSWERS, FEEDBACK)
+
+
 @transaction.atomic
 def analyze_new(limit: int = BATCH) -> int:
-    """Analyses the next open answers that have no analysis yet; returns how many."""
+    """Analyses the next texts (answers, then feedback) that have no analysis yet;
+    returns how many."""
     state = lock_state()
-    ids = list(
-        Answer.objects.filter(
-            pk__gt=max(0, state.last_answer_id - LOOKBACK),
-            question__kind__in=TEXT_KINDS,
-            analysis__isnull=True,
+    written = 0
+    for kind in KINDS:
+        last = getattr(state, kind.mark)
+        ids = list(
+            kind.rows()
+            .filter(pk__gt=max(0, last - LOOKBACK), analysis__isnull=True)
+            .exclude(text="")
+            .order_by("pk")
+            .values_list("pk", flat=True)[: limit - written]
         )
-        .exclude(text="")
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if not ids:
-        return 0
-    written = write_analyses(ids)
-    if ids[-1] > state.last_answer_id:
-        AnalysisState.objects.filter(pk=1).update(last_answer_id=ids[-1])
+        if ids:
+            written += write_analyses(kind, ids)
+            if ids[-1] > last:
+                AnalysisState.objects.filter(pk=1).update(**{kind.mark: ids[-1]})
+        if written >= limit:
+            break
     return written
 
 
@@ -68,36 +91,43 @@ def analyze_stale(limit: int = BATCH) -> int:
     lock_state()
     topics = topic_rules()
     version = current_version(topics)
-    ids = list(
-        TextAnalysis.objects.exclude(model_version=version)
-        .order_by("answer_id")
-        .values_list("answer_id", flat=True)[:limit]
-    )
-    return write_analyses(ids, topics=topics, version=version) if ids else 0
+    written = 0
+    for kind in KINDS:
+        ids = list(
+            TextAnalysis.objects.exclude(model_version=version)
+            .filter(**{f"{kind.link}__isnull": False})
+            .order_by(f"{kind.link}_id")
+            .values_list(f"{kind.link}_id", flat=True)[: limit - written]
+        )
+        if ids:
+            written += write_analyses(kind, ids, topics=topics, version=version)
+        if written >= limit:
+            break
+    return written
 
 
 def write_analyses(
-    answer_ids: Sequence[int], *, topics: Topics | None = None, version: str = ""
+    kind: Texts, ids: Sequence[int], *, topics: Topics | None = None, version: str = ""
 ) -> int:
-    """(Re)writes the analyses of these answers, skipping those already current. Call
-    under ``lock_state`` (the task and the command do)."""
+    """(Re)writes the analyses of these texts, skipping those already current. Call under
+    ``lock_state`` (the task and the command do)."""
     topics = topics if topics is not None else topic_rules()
     version = version or current_version(topics)
-    answers = Answer.objects.filter(pk__in=answer_ids, question__kind__in=TEXT_KINDS)
-    existing = {a.answer_id: a for a in TextAnalysis.objects.filter(answer_id__in=answer_ids)}
+    link_id = f"{kind.link}_id"
+    known = {getattr(a, link_id): a for a in TextAnalysis.objects.filter(**{f"{link_id}__in": ids})}
     fresh: list[tuple[TextAnalysis, Analysis]] = []
-    for answer_id, text in answers.values_list("pk", "text"):
-        known = existing.get(answer_id)
+    for pk, text in kind.rows().filter(pk__in=ids).values_list("pk", "text"):
+        stored = known.get(pk)
         text_digest = digest(text)
-        if known and known.text_digest == text_digest and known.model_version == version:
+        if stored and stored.text_digest == text_digest and stored.model_version == version:
             continue
         found = analyze(text, topics)
-        row = known or TextAnalysis(answer_id=answer_id)
+        row = stored or TextAnalysis(**{link_id: pk})
         _fill(row, found, text_digest, version)
         fresh.append((row, found))
     if not fresh:
         return 0
-    _store(fresh)
+    _store(fresh, link_id)
     return len(fresh)
 
 
@@ -112,7 +142,7 @@ def _fill(row: TextAnalysis, found: Analysis, text_digest: str, version: str) ->
     row.truncated = found.truncated
 
 
-def _store(fresh: list[tuple[TextAnalysis, Analysis]]) -> None:
+def _store(fresh: list[tuple[TextAnalysis, Analysis]], link_id: str) -> None:
     old = [row for row, _found in fresh if row.pk]
     new = [row for row, _found in fresh if not row.pk]
     if old:
@@ -124,12 +154,12 @@ def _store(fresh: list[tuple[TextAnalysis, Analysis]]) -> None:
         TextAnalysis.objects.bulk_create(new)
         if any(row.pk is None for row in new):  # backends that do not return ids
             ids = dict(
-                TextAnalysis.objects.filter(answer_id__in=[r.answer_id for r in new]).values_list(
-                    "answer_id", "pk"
-                )
+                TextAnalysis.objects.filter(
+                    **{f"{link_id}__in": [getattr(r, link_id) for r in new]}
+                ).values_list(link_id, "pk")
             )
             for row in new:
-                row.pk = ids[row.answer_id]
+                row.pk = ids[getattr(row, link_id)]
     emotions, topics = [], []
     for row, found in fresh:
         for name, intensity in found.emotions.items():

@@ -32,6 +32,7 @@ class World:
     job_id: int
     key_id: int
     surveys: SurveyWorld
+    feedback_id: int = 0  # Sofía's review of Sevilla
 
 
 @dataclass(frozen=True)
@@ -70,4 +71,5 @@ def ids(w: World) -> dict[str, Any]:
         "sofia": w.sofia_id,
         "company": w.org.company.pk,
         "sevilla": w.org.sevilla.pk,
+        "feedback": w.feedback_id,
     }

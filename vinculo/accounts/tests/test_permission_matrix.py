@@ -24,6 +24,7 @@ from vinculo.accounts.permissions import Perm
 from vinculo.accounts.services import create_api_key
 from vinculo.accounts.tests import (
     matrix_core,
+    matrix_feedback,
     matrix_metrics,
     matrix_survey_api,
     matrix_survey_pages,
@@ -50,6 +51,8 @@ MANAGER = {
     Perm.ENTER_RESPONSES,
     Perm.EXPORT_RESPONSES,
     Perm.VIEW_METRICS,
+    Perm.VIEW_FEEDBACK,
+    Perm.ADD_FEEDBACK,
 }
 PERSON_PERMS = {
     "alicia": set(Perm),
@@ -67,6 +70,9 @@ PERSON_PERMS = {
         Perm.EXPORT_RESPONSES,
         Perm.MANAGE_RESPONSES,
         Perm.VIEW_METRICS,
+        Perm.VIEW_FEEDBACK,
+        Perm.ADD_FEEDBACK,
+        Perm.MANAGE_TOPICS,
     },
     "carmen": MANAGER,
     "diego": MANAGER,
@@ -78,15 +84,22 @@ PERSON_PERMS = {
         Perm.VIEW_RESPONSES,
         Perm.ENTER_RESPONSES,
         Perm.VIEW_METRICS,
+        Perm.VIEW_FEEDBACK,
+        Perm.ADD_FEEDBACK,
     },
-    "fernando": {Perm.VIEW_CUSTOMERS, Perm.VIEW_RESPONSES, Perm.VIEW_METRICS},
+    "fernando": {
+        Perm.VIEW_CUSTOMERS,
+        Perm.VIEW_RESPONSES,
+        Perm.VIEW_METRICS,
+        Perm.VIEW_FEEDBACK,
+    },
     "nadie": set(),
 }
 # Imports re-point customers company-wide: they need a company-wide actor as well.
 COMPANY_WIDE = {"alicia", "bruno", "elena", "fernando", "nadie"}
 
 PAGES = matrix_core.PAGES + matrix_survey_pages.PAGES + matrix_metrics.PAGES
-API = matrix_core.API + matrix_survey_api.API + matrix_metrics.API
+API = matrix_core.API + matrix_survey_api.API + matrix_metrics.API + matrix_feedback.API
 ENDPOINTS = PAGES + API
 
 
@@ -114,7 +127,10 @@ def world(org: Org, people: People, settings: Any) -> World:
     )
     key, _token = create_api_key(name="crm", scopes=[Perm.VIEW_CUSTOMERS], created_by=people.alicia)
     surveys = build_survey_world(org, sofia, bea)
-    return World(org, people, sofia.pk, bea.pk, sofia_event.pk, job.pk, key.pk, surveys)
+    feedback = matrix_feedback.sofias_review(org, sofia)
+    return World(
+        org, people, sofia.pk, bea.pk, sofia_event.pk, job.pk, key.pk, surveys, feedback.pk
+    )
 
 
 def _call(client: Client, endpoint: Endpoint, world: World) -> Any:

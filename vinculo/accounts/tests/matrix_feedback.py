@@ -1,0 +1,68 @@
+"""The matrix rows of feedback: /api/v1/feedback/...
+
+Sofía's review of Sevilla is the item "about Sofía": people and keys outside Sur get 404
+for it and never find it in a list; filing an item for Sevilla is refused to them with
+the 422 that names the unit (the answer for a unit that does not exist).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from vinculo.accounts.actors import SYSTEM
+from vinculo.accounts.permissions import Perm
+from vinculo.accounts.tests.matrix import A, Endpoint, World
+from vinculo.accounts.tests.matrix_survey_api import op
+from vinculo.customers.models import Customer
+from vinculo.feedback.models import FeedbackItem
+from vinculo.feedback.services import FeedbackData, file_feedback
+from vinculo.journeys.models import Channel
+from vinculo.test import Org
+
+F = f"{A}/feedback"
+VIEW, ADD = Perm.VIEW_FEEDBACK, Perm.ADD_FEEDBACK
+
+
+def sofias_review(org: Org, sofia: Customer) -> FeedbackItem:
+    item, _created = file_feedback(
+        actor=SYSTEM,
+        data=FeedbackData(
+            source="review",
+            text="Soy Sofía Sevilla: me atendieron fatal en la tienda.",
+            unit=org.sevilla,
+            channel=Channel.objects.get(code="web"),
+            occurred_at=timezone.now(),
+            customer=sofia,
+            external_id="SOFIA-REVIEW-1",
+        ),
+    )
+    return item
+
+
+def _item(w: World) -> dict[str, Any]:
+    return {"source": "complaint", "unit": "sevilla-nervion", "text": "La tienda estaba cerrada"}
+
+
+API: list[Endpoint] = [
+    op("get", F, VIEW, lists=True),
+    op("post", F, ADD, body=_item, about_sofia=True, outsider=(422,)),
+    op(
+        "post",
+        f"{F}/batch",
+        ADD,
+        body=lambda w: {"items": [_item(w)]},
+        about_sofia=True,
+        outsider=(422,),
+    ),
+    op("get", f"{F}/{{item_id}}", VIEW, f"{F}/{{feedback}}", about_sofia=True),
+    op(
+        "post",
+        f"{F}/{{item_id}}/customer",
+        ADD,
+        f"{F}/{{feedback}}/customer",
+        body=lambda w: {"customer_id": w.sofia_id},
+        about_sofia=True,
+    ),
+]

@@ -1,0 +1,82 @@
+"""Read side of feedback: the items a person may see, filtered as the inbox and the API
+filter them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from vinculo.accounts.actors import Actor
+from vinculo.accounts.models import Unit
+from vinculo.feedback.models import FeedbackItem
+from vinculo.textan.models import Topic
+
+
+@dataclass(frozen=True)
+class FeedbackFilter:
+    source: str = ""
+    channel: str = ""  # channel code
+    sentiment: str = ""
+    emotion: str = ""
+    topic: int | None = None  # a topic and everything below it
+    unit: Unit | None = None  # that unit's subtree
+    since: date | None = None  # written on or after, in the server's time zone
+    until: date | None = None  # written on or before
+    text: str = ""
+    customer: int | None = None
+
+
+def visible_feedback(actor: Actor) -> QuerySet[FeedbackItem]:
+    rows = FeedbackItem.objects.all()
+    if actor.unit_ids is not None:
+        rows = rows.filter(unit_id__in=actor.unit_ids)
+    return rows
+
+
+def topic_subtree(topic_id: int) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in Topic.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, todo = set(), [topic_id]
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo.extend(children.get(pk, []))
+    return found
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def feedback_list(actor: Actor, filters: FeedbackFilter) -> QuerySet[FeedbackItem]:
+    """The items the actor may see, newest first, with their analysis."""
+    rows = visible_feedback(actor).select_related(
+        "unit", "channel", "customer", "analysis", "touchpoint__stage"
+    )
+    f = filters
+    if f.unit is not None:
+        rows = rows.filter(unit__path__startswith=f.unit.path)
+    if f.source:
+        rows = rows.filter(source=f.source)
+    if f.channel:
+        rows = rows.filter(channel__code=f.channel)
+    if f.sentiment:
+        rows = rows.filter(analysis__sentiment=f.sentiment)
+    if f.emotion:
+        rows = rows.filter(analysis__felt__emotion=f.emotion)
+    if f.topic is not None:
+        rows = rows.filter(analysis__topics__topic_id__in=topic_subtree(f.topic)).distinct()
+    if f.since is not None:
+        rows = rows.filter(occurred_at__gte=_start(f.since))
+    if f.until is not None:
+        rows = rows.filter(occurred_at__lt=_start(f.until + timedelta(days=1)))
+    if f.text:
+        rows = rows.filter(text__icontains=f.text)
+    if f.customer is not None:
+        rows = rows.filter(customer_id=f.customer)
+    return rows.order_by("-occurred_at", "-id")
