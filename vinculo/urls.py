@@ -16,6 +16,8 @@ urlpatterns = [
     path("imports/", include("vinculo.imports.urls")),
     path("surveys/", include("vinculo.surveys.urls")),
     path("metrics/", include("vinculo.metrics.views")),
+    path("feedback/", include("vinculo.feedback.urls")),
+    path("texts/", include("vinculo.textan.urls")),
     path("s/", include("vinculo.surveys.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
 from vinculo.feedback.models import FeedbackItem
-from vinculo.textan.models import Topic
+from vinculo.textan.queries import topic_subtree
 
 
 @dataclass(frozen=True)
@@ -34,19 +34,6 @@ def visible_feedback(actor: Actor) -> QuerySet[FeedbackItem]:
     if actor.unit_ids is not None:
         rows = rows.filter(unit_id__in=actor.unit_ids)
     return rows
-
-
-def topic_subtree(topic_id: int) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in Topic.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    found, todo = set(), [topic_id]
-    while todo:
-        pk = todo.pop()
-        if pk not in found:
-            found.add(pk)
-            todo.extend(children.get(pk, []))
-    return found
 
 
 def _start(day: date) -> datetime:

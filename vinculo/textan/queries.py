@@ -36,3 +36,16 @@ def topic_rules() -> Topics:
         for t in active
         if _lines(t.terms)
     )
+
+
+def topic_subtree(topic_id: int) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in Topic.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, todo = set(), [topic_id]
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo.extend(children.get(pk, []))
+    return found

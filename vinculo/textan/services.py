@@ -197,3 +197,22 @@ def add_starter_topics() -> int:
     for node in STARTER:
         add(node, None)
     return added
+
+
+@transaction.atomic
+def save_topic(
+    *,
+    topic: Topic | None,
+    name: str,
+    parent: Topic | None,
+    terms: str,
+    excluded_terms: str,
+    active: bool,
+) -> Topic:
+    """Creates or changes a topic. The texts already analysed are read again with the new
+    rules by the next run of the analysis task (their model version no longer matches)."""
+    topic = topic or Topic()
+    topic.name, topic.parent = name, parent
+    topic.terms, topic.excluded_terms, topic.active = terms, excluded_terms, active
+    topic.save()
+    return topic

@@ -9,23 +9,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from vinculo.accounts.actors import SYSTEM
 from vinculo.accounts.permissions import Perm
 from vinculo.accounts.tests.matrix import A, Endpoint, World
 from vinculo.accounts.tests.matrix_survey_api import op
+from vinculo.accounts.tests.matrix_survey_pages import get, post
 from vinculo.customers.models import Customer
 from vinculo.feedback.models import FeedbackItem
 from vinculo.feedback.services import FeedbackData, file_feedback
 from vinculo.journeys.models import Channel
 from vinculo.test import Org
+from vinculo.textan.models import Topic
 
 F = f"{A}/feedback"
-VIEW, ADD = Perm.VIEW_FEEDBACK, Perm.ADD_FEEDBACK
+VIEW, ADD, TOPICS = Perm.VIEW_FEEDBACK, Perm.ADD_FEEDBACK, Perm.MANAGE_TOPICS
 
 
 def sofias_review(org: Org, sofia: Customer) -> FeedbackItem:
+    Topic.objects.create(name="Matriz", terms="tienda")
     item, _created = file_feedback(
         actor=SYSTEM,
         data=FeedbackData(
@@ -65,4 +69,22 @@ API: list[Endpoint] = [
         body=lambda w: {"customer_id": w.sofia_id},
         about_sofia=True,
     ),
+]
+
+
+def _topic_edit(w: World) -> str:
+    return reverse("textan:topic_edit", args=[Topic.objects.get(name="Matriz").pk])
+
+
+PAGES: list[Endpoint] = [
+    get("feedback:inbox", VIEW, lists=True),
+    get("feedback:item", VIEW, "feedback", about_sofia=True),
+    get("textan:insights", VIEW, lists=True),
+    get("textan:topics", TOPICS),
+    get("textan:topic_new", TOPICS),
+    post(
+        "textan:topic_new", TOPICS, form=lambda w: {"name": "Nuevo", "terms": "x", "active": "on"}
+    ),
+    Endpoint("textan:topic_edit", "get", _topic_edit, TOPICS),
+    post("textan:rerun", TOPICS),
 ]

@@ -98,7 +98,7 @@ PERSON_PERMS = {
 # Imports re-point customers company-wide: they need a company-wide actor as well.
 COMPANY_WIDE = {"alicia", "bruno", "elena", "fernando", "nadie"}
 
-PAGES = matrix_core.PAGES + matrix_survey_pages.PAGES + matrix_metrics.PAGES
+PAGES = matrix_core.PAGES + matrix_survey_pages.PAGES + matrix_metrics.PAGES + matrix_feedback.PAGES
 API = matrix_core.API + matrix_survey_api.API + matrix_metrics.API + matrix_feedback.API
 ENDPOINTS = PAGES + API
 

@@ -1,0 +1,15 @@
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+
+from vinculo.textan.highlight import highlighted
+
+register = template.Library()
+
+
+@register.simple_tag
+def marked(text: str, analysis: Any, limit: int = 0) -> SafeString:
+    """The text with the words behind its analysis marked; plain (escaped) without one."""
+    evidence = getattr(analysis, "evidence", None) or []  # no analysis yet: ""
+    return highlighted(text, evidence, limit)
