@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vinculo.core.demo.corridors import CorridorMaker, Event
+from vinculo.core.demo.feedback import load_feedback
 from vinculo.core.demo.org import DemoOrg, DemoPerson, ensure_org, ensure_people
 from vinculo.core.demo.profiles import Profile, ProfileMaker
 from vinculo.core.demo.surveys import (
@@ -55,6 +56,7 @@ class DemoResult:
     identities: int = 0
     interactions: int = 0
     responses: int = 0
+    feedback: int = 0
     skipped_customers: int = 0
     by_stage: dict[str, int] = field(default_factory=dict)
 
@@ -261,7 +263,9 @@ def load_demo(
                 f"  {last:>7,} / {customers:,} customers · {result.interactions:,} interactions"
             )
         fold_all()  # the survey answers into the metrics' roll-ups
+        filed, on_timelines = load_feedback(org, random.Random(rng.random()), timezone.now())
+        result.feedback, result.interactions = filed, result.interactions + on_timelines
         add_starter_topics()
-        while analyze_new():  # the comments' sentiment, emotions and topics
+        while analyze_new():  # the comments' and feedback's sentiment, emotions and topics
             pass
     return result

@@ -14,14 +14,18 @@ from django.utils import timezone
 from vinculo.accounts.choices import Role, UnitKind
 from vinculo.accounts.models import Membership, Unit
 from vinculo.core.demo.corridors import HOURS, CorridorMaker, Event
+from vinculo.core.demo.feedback import ITEMS
 from vinculo.core.demo.org import PEOPLE, Store
 from vinculo.core.demo.profiles import ProfileMaker
 from vinculo.core.demo.surveys import draw
 from vinculo.customers.choices import ConsentChannel, IdentityKind, LifecycleStage
 from vinculo.customers.identities import normalize_email, normalize_phone
 from vinculo.customers.models import Customer, Identity
+from vinculo.feedback.models import FeedbackItem
+from vinculo.feedback.services import TIMELINE_SOURCE as FEEDBACK
 from vinculo.journeys.models import Interaction
 from vinculo.surveys.models import Answer, Response
+from vinculo.textan.models import TextAnalysis
 
 CUSTOMERS = 200
 
@@ -38,9 +42,11 @@ def demo_output(db: None) -> str:
 
 
 def corridors() -> dict[int, list[tuple[str, str, datetime]]]:
-    """(interaction type, journey stage, time) of every customer's interactions, in order."""
+    """(interaction type, journey stage, time) of every customer's interactions, in order;
+    not what customers wrote unasked (reviews, complaints: their own timing and channel)."""
     by_customer: dict[int, list[tuple[str, str, datetime]]] = defaultdict(list)
-    rows = Interaction.objects.order_by("occurred_at", "id").values_list(
+    company_events = Interaction.objects.exclude(source=FEEDBACK)
+    rows = company_events.order_by("occurred_at", "id").values_list(
         "customer_id",
         "touchpoint__interaction_type__code",
         "touchpoint__stage__code",
@@ -117,7 +123,7 @@ def test_customers_have_a_spanish_profile(demo_output: str) -> None:
 
 
 def test_interactions_happen_in_the_unit_that_serves_their_channel(demo_output: str) -> None:
-    rows = Interaction.objects.values_list(
+    rows = Interaction.objects.exclude(source=FEEDBACK).values_list(
         "touchpoint__channel__code", "unit__kind", "unit__code", "unit_id", "customer__home_unit_id"
     )
 
@@ -136,7 +142,10 @@ def test_interactions_happen_in_the_unit_that_serves_their_channel(demo_output: 
 def test_interactions_happen_within_their_channels_hours_in_madrid_time(
     demo_output: str,
 ) -> None:
-    rows = Interaction.objects.values_list("touchpoint__channel__code", "occurred_at")
+    # Customers write reviews and e-mails at any hour: only the company's events keep hours.
+    rows = Interaction.objects.exclude(source=FEEDBACK).values_list(
+        "touchpoint__channel__code", "occurred_at"
+    )
 
     for channel, occurred_at in rows:
         first, last = HOURS[channel]
@@ -153,7 +162,7 @@ def test_interactions_lie_in_the_last_two_years_with_amounts_on_transactions_onl
 
     assert not interactions.filter(occurred_at__gt=now).exists()
     assert not interactions.filter(occurred_at__lt=now - timedelta(days=732)).exists()
-    assert not interactions.exclude(source__in=["demo", "surveys"]).exists()
+    assert not interactions.exclude(source__in=["demo", "surveys", FEEDBACK]).exists()
     assert not interactions.filter(
         amount__isnull=False, touchpoint__interaction_type__is_transaction=False
     ).exists()
@@ -283,3 +292,23 @@ def test_demo_scores_follow_the_lifecycle_stage() -> None:
         return sum(score <= 6 for score in nps) / len(nps)
 
     assert detractor_share(LifecycleStage.AT_RISK) > detractor_share(LifecycleStage.ACTIVE) + 0.3
+
+
+def test_demo_feedback_is_analysed_and_some_is_on_its_customers_timelines(
+    demo_output: str,
+) -> None:
+    items = FeedbackItem.objects.all()
+    known = items.filter(customer__isnull=False)
+
+    assert items.count() == ITEMS and f"{ITEMS:,} feedback items" in demo_output
+    assert 0 < known.count() < items.count()
+    assert Interaction.objects.filter(record_kind="feedback_item").count() == known.count()
+    assert TextAnalysis.objects.filter(feedback__isnull=False).count() == items.count()
+    # The stores that serve worse draw more unhappy feedback.
+    worse = items.filter(unit__name="Vigo Príncipe", analysis__score__lt=0).count() / max(
+        1, items.filter(unit__name="Vigo Príncipe").count()
+    )
+    better = items.filter(unit__name="Madrid Chamberí", analysis__score__lt=0).count() / max(
+        1, items.filter(unit__name="Madrid Chamberí").count()
+    )
+    assert worse > better
