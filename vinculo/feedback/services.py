@@ -66,9 +66,15 @@ def _customer_for(actor: Actor, data: FeedbackData) -> Customer | None:
 def existing(data: FeedbackData) -> FeedbackItem | None:
     if not data.external_id:
         return None
-    return FeedbackItem.objects.filter(
-        source=data.source, site=data.site, external_id=data.external_id
-    ).first()
+    # The unique index is partial (external_id not empty): repeating its condition lets
+    # SQLite use it rather than read the whole table.
+    return (
+        FeedbackItem.objects.filter(
+            source=data.source, site=data.site, external_id=data.external_id
+        )
+        .exclude(external_id="")
+        .first()
+    )
 
 
 @transaction.atomic

@@ -1,5 +1,8 @@
 """Imports over the API: file uploads run by the worker, JSON batches run at once.
 
+Feedback files come in through the same upload (kind ``feedback``); feedback in JSON has
+its own batch endpoint in the feedback API.
+
 Batches (``POST /customers/batch``, ``POST /interactions/batch``) go through the same
 engine as files, so the columns, rules, modes and error codes are the same.
 """
@@ -78,8 +81,12 @@ def start(
     source: Form[str],
     mode: Form[ImportMode] = ImportMode.ALL_OR_NOTHING,
 ) -> Status[dict[str, Any]]:
-    """Uploads a CSV/XLSX file; the worker imports it. Poll the job for progress."""
+    """Uploads a CSV/XLSX file; the worker imports it. Poll the job for progress.
+
+    Feedback files also need the permission to file feedback."""
     _authorise(request)
+    if kind == ImportKind.FEEDBACK and not request.actor.can(Perm.ADD_FEEDBACK):  # type: ignore[attr-defined]
+        raise HttpError(403, gettext("Importing feedback needs the permission to file it."))
     form = ImportForm(
         {"kind": kind, "mode": mode, "source": source}, MultiValueDict({"file": [file]})
     )

@@ -1,10 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportKind(models.TextChoices):
     CUSTOMERS = "customers", _("Customers")
     INTERACTIONS = "interactions", _("Interactions")
+    FEEDBACK = "feedback", pgettext_lazy("import kind", "Feedback")
 
 
 class ImportMode(models.TextChoices):

@@ -13,18 +13,39 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Protocol
 
 from django.db import transaction
 
 from vinculo.imports.choices import ImportKind, ImportMode
 from vinculo.imports.customers import CustomerImporter
 from vinculo.imports.errors import RowError
+from vinculo.imports.feedback import FeedbackImporter
 from vinculo.imports.interactions import Counts, InteractionImporter
 from vinculo.imports.sink import ErrorSink
 from vinculo.lib.locks import lock_identities
 
 CHUNK_ROWS = 20_000
 MAX_KEPT_ERRORS = 1000
+
+
+class Importer(Protocol):
+    """What the engine needs of each kind's importer (customers.py, interactions.py...)."""
+
+    header_errors: list[RowError]
+
+    def process(
+        self, chunk: list[tuple[int, list[str]]], sink: ErrorSink, *, strict: bool, counts: Counts
+    ) -> None: ...
+
+    def finish(self, counts: Counts) -> None: ...
+
+
+IMPORTERS: dict[str, Callable[..., Importer]] = {
+    ImportKind.CUSTOMERS: CustomerImporter,
+    ImportKind.INTERACTIONS: InteractionImporter,
+    ImportKind.FEEDBACK: FeedbackImporter,
+}
 
 
 @dataclass
@@ -60,11 +81,7 @@ def import_rows(
     strict = mode == ImportMode.ALL_OR_NOTHING
     with transaction.atomic():
         lock_identities()  # identity owners are cached for the whole file
-        importer = (
-            CustomerImporter(header=header, source=source)
-            if kind == ImportKind.CUSTOMERS
-            else InteractionImporter(header=header, source=source)
-        )
+        importer = IMPORTERS[kind](header=header, source=source)
         sink = ErrorSink(header, max_kept=MAX_KEPT_ERRORS, keep_rejected=keep_rejected)
         if importer.header_errors:
             sink.add_header_errors(importer.header_errors)

@@ -68,6 +68,12 @@ MESSAGES = {
     "unknown_customer": _("there is no customer with id “%(value)s”."),
     "invalid_boolean": _("“%(value)s” is not yes or no (sí/no, yes/no, 1/0)."),
     "invalid_choice": _("“%(value)s” is not one of the allowed values: %(allowed)s."),
+    "invalid_rating": _("“%(value)s” is not a whole number from 0 to 100."),
+    "invalid_scale": _("“%(value)s” is not a whole number from 1 to 100."),
+    "rating_above_scale": _(
+        "“%(value)s” is above the top of the rating scale, %(allowed)s; "
+        "give the scale in the rating_max column (5 when empty)."
+    ),
     "unknown_column": _("this column is not recognised; rename or remove it."),
     "missing_column": _("this column is required and the file does not have it."),
     "duplicate_column": _("this column appears more than once."),

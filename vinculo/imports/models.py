@@ -8,7 +8,7 @@ from vinculo.imports.choices import ImportKind, ImportMode, ImportStatus
 
 
 class ImportJob(models.Model):
-    """A CSV or XLSX file of customers or interactions being (or been) imported.
+    """A CSV or XLSX file of customers, interactions or feedback being (or been) imported.
 
     Errors are stored as codes with parameters, not as text, so each reader sees them in
     their own language. ``errors`` keeps the first ``MAX_STORED_ERRORS``; the rejected-rows

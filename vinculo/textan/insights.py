@@ -54,6 +54,7 @@ class Share:
     key: object
     estimate: Estimate  # percent of the texts
     score: Estimate | None = None  # mean sentiment score of those texts, -1..1
+    count: int = 0  # texts with it
 
 
 @dataclass
@@ -128,10 +129,15 @@ def overview(actor: Actor, f: InsightFilter) -> Insights:
     labels = dict(Emotion.choices)
     found.emotions = sorted(
         (
-            Share(str(labels[e]), e, proportion(felt.get(e, 0), n).suppress_below(f.min_sample))
+            Share(
+                str(labels[e]),
+                e,
+                proportion(felt.get(e, 0), n).suppress_below(f.min_sample),
+                count=felt.get(e, 0),
+            )
             for e in Emotion.values
         ),
-        key=lambda s: -(s.estimate.value or 0),
+        key=lambda s: (-s.count, s.label),
     )
     found.topics = topic_shares(rows, n, f.min_sample)
     return found
@@ -163,9 +169,10 @@ def topic_shares(rows: QuerySet[TextAnalysis], n: int, min_sample: int) -> list[
                 topic_id,
                 proportion(len(ids), n).suppress_below(min_sample),
                 mean.suppress_below(min_sample),
+                len(ids),
             )
         )
-    return sorted(shares, key=lambda s: -s.estimate.n)
+    return sorted(shares, key=lambda s: (-s.count, s.label))
 
 
 @dataclass

@@ -181,7 +181,7 @@ STARTER: tuple[Node, ...] = (
     ),
     (
         "Entrega y devoluciones",
-        ("pedido*", "order*", "compra*"),
+        ("mi pedido", "el pedido", "pedidos", "order*", "compra*"),
         (
             (
                 "Plazo de entrega",

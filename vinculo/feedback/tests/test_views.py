@@ -5,6 +5,7 @@ from typing import Any
 from django.utils import timezone
 
 from vinculo.accounts.actors import SYSTEM
+from vinculo.accounts.models import Unit
 from vinculo.feedback.services import FeedbackData, file_feedback
 from vinculo.journeys.models import Channel
 from vinculo.test import Org, People, client_for
@@ -12,7 +13,7 @@ from vinculo.textan.models import TextTopic, Topic
 from vinculo.textan.tasks import analyze_texts_task
 
 
-def filed(org: Org, text: str, external_id: str, unit=None) -> int:  # type: ignore[no-untyped-def]
+def filed(org: Org, text: str, external_id: str, unit: Unit | None = None) -> int:
     item, _created = file_feedback(
         actor=SYSTEM,
         data=FeedbackData(

@@ -1,4 +1,4 @@
-"""Imports a CSV or XLSX file of customers or interactions from the command line.
+"""Imports a CSV or XLSX file of customers, interactions or feedback from the command line.
 
 manage.py import_data interactions calls.csv --mode valid_rows --source crm
 """
@@ -23,7 +23,7 @@ COMMAND_LINE = Actor(None, None, Role.ADMIN, ROLE_PERMS[Role.ADMIN], None, "comm
 
 
 class Command(BaseCommand):
-    help = "Import customers or interactions from a CSV or XLSX file."
+    help = "Import customers, interactions or feedback from a CSV or XLSX file."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("kind", choices=[k.value for k in ImportKind])
