@@ -45,6 +45,7 @@ from vinculo.lib.apiedge import (
     unit_in_scope,
 )
 from vinculo.textan.models import TextTopic
+from vinculo.textan.tasks import analyse_soon
 
 router = Router(tags=["feedback"])
 
@@ -114,6 +115,7 @@ def create_feedback(request: HttpRequest, payload: FeedbackIn) -> Status[Any]:
     raise_if_any(errors)
     assert data is not None
     item, created = file_feedback(actor=actor, data=data)
+    analyse_soon()
     stored = _with_analysis(FeedbackItem.objects.all()).get(pk=item.pk)
     return Status(201 if created else 200, stored)
 
@@ -130,6 +132,7 @@ def create_feedback_batch(request: HttpRequest, payload: FeedbackBatchIn) -> dic
     ]
     raise_if_any(errors)
     filed = file_many(actor=actor, items=[i for i in items if i is not None])
+    analyse_soon()
     created = sum(1 for _item, new in filed if new)
     return {"created": created, "existing": len(filed) - created, "ids": [i.pk for i, _n in filed]}
 

@@ -36,6 +36,7 @@ from vinculo.imports.resolution import LOOKUP_BATCH, IdentityResolver, live_cust
 from vinculo.imports.rows import has_nul, identity_columns, read_customer_id, read_identities
 from vinculo.imports.sink import ErrorSink
 from vinculo.journeys.models import Channel
+from vinculo.textan.tasks import analyse_soon
 
 COLUMNS = frozenset(
     {
@@ -180,7 +181,8 @@ class FeedbackImporter:
                 counts.unchanged += 1
 
     def finish(self, counts: Counts) -> None:
-        """Items are filed chunk by chunk; nothing is pending at the end."""
+        """Items are filed chunk by chunk; once the file commits, they are analysed."""
+        analyse_soon()
 
     def _cell(self, row: list[str], column: str) -> str:
         index = self.columns.get(column)

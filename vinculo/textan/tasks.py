@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from django.db import transaction
 from django_tasks import task
 
 from vinculo.textan.services import analyze_new, analyze_stale
@@ -24,3 +25,10 @@ def analyze_texts_task() -> int:
             if time.monotonic() - started > BUDGET_SECONDS:
                 return done
     return done
+
+
+def analyse_soon() -> None:
+    """Asks for an analysis run once the current transaction commits: texts just filed
+    are read within a worker cycle rather than at the scheduler's next tick. Call once per
+    request or file, not per text (each call is one task)."""
+    transaction.on_commit(analyze_texts_task.enqueue)

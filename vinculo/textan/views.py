@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from vinculo.textan.insights import InsightFilter, breakdown, monthly, overview
 from vinculo.textan.models import Topic
 from vinculo.textan.queries import topic_paths
 from vinculo.textan.services import save_topic
-from vinculo.textan.tasks import analyze_texts_task
+from vinculo.textan.tasks import analyse_soon
 
 
 @require_GET
@@ -60,7 +59,7 @@ def topic_edit(request: HttpRequest, topic_id: int | None = None) -> HttpRespons
 @require_perm(Perm.MANAGE_TOPICS)
 def rerun(request: HttpRequest) -> HttpResponse:
     """Re-reads every text made with older rules (the worker does it, in batches)."""
-    transaction.on_commit(analyze_texts_task.enqueue)
+    analyse_soon()
     messages.success(request, _("The analysis is running again; the figures update as it goes."))
     return redirect(request.POST.get("next") or "textan:topics")
 
