@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from vinculo.accounts.actors import Actor
 from vinculo.customers.models import Customer, CustomerErasure, CustomerMerge, Identity
+from vinculo.feedback.models import FeedbackItem
 from vinculo.journeys.models import Interaction
 from vinculo.lib.locks import lock_identities
+from vinculo.textan.models import TextAnalysis
 
 EXPORT_FORMAT = "vinculo.customer-export/1"
 
@@ -74,6 +76,22 @@ def export_customer(customer: Customer) -> dict[str, Any]:
             }
             for i in interactions.iterator(chunk_size=2000)
         ],
+        "feedback": [
+            {
+                "written_at": f.occurred_at.isoformat(),
+                "source": f.source,
+                "site": f.site,
+                "unit": f.unit.code,
+                "rating": f"{f.rating}/{f.rating_max}" if f.rating is not None else None,
+                "title": f.title,
+                "text": f.text,
+                "author": f.author,
+                "contact": f.contact,
+            }
+            for f in FeedbackItem.objects.filter(customer=customer)
+            .select_related("unit")
+            .order_by("occurred_at", "id")
+        ],
         "merges": [
             {"merged_id": m.merged_id, "at": m.created_at.isoformat(), "by": m.actor_label}
             for m in CustomerMerge.objects.filter(survivor=customer).order_by("created_at")
@@ -97,6 +115,13 @@ def erase_customer(*, customer_id: int, actor: Actor, reason: str) -> CustomerEr
         .update(attributes={})
     )
     CustomerMerge.objects.filter(merged_id__in=related).update(snapshot={"erased": True})
+    # What they wrote unasked goes; what it said (sentiment, emotions, topics) stays, as
+    # the anonymous facts do, without the evidence that pointed into the text.
+    written = FeedbackItem.objects.filter(customer_id__in=related)
+    TextAnalysis.objects.filter(feedback__in=written).update(evidence=[])
+    written.update(
+        text="", title="", author="", contact={}, attributes={}, updated_at=timezone.now()
+    )
     # Keys made from a row's content ("nk:" + a hash of identities and facts) could be
     # matched against guessed phones; rows keep a unique key that reveals nothing.
     Interaction.objects.filter(customer_id__in=related, external_id__startswith="nk:").update(

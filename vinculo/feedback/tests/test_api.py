@@ -182,3 +182,22 @@ def _topic(name: str) -> int:
     from vinculo.textan.models import Topic
 
     return Topic.objects.get(name=name).pk
+
+
+def test_a_customers_feedback_is_exported_and_erased_with_them(org: Org, people: People) -> None:
+    from vinculo.accounts.actors import SYSTEM
+    from vinculo.customers.privacy import erase_customer, export_customer
+
+    ana = make_customer("Ana Ruiz", email="ana@example.com")
+    client = client_for(people.bruno)
+    post(client, review(contact=[{"kind": "email", "value": "ana@example.com"}]))
+    analyze_texts_task.call()
+
+    exported = export_customer(ana)
+    erase_customer(customer_id=ana.pk, actor=SYSTEM, reason="her request")
+
+    assert exported["feedback"][0]["text"].startswith("Pésima atención")
+    item = FeedbackItem.objects.get()
+    assert (item.text, item.author, item.contact) == ("", "", {})
+    analysis = TextAnalysis.objects.get(feedback=item)
+    assert analysis.evidence == [] and analysis.sentiment in ("negative", "very_negative")
