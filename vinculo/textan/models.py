@@ -159,6 +159,12 @@ class AnalysisState(models.Model):
 
     last_answer_id = models.BigIntegerField(_("last answer analysed"), default=0)
     last_feedback_id = models.BigIntegerField(_("last feedback item analysed"), default=0)
+    swept_version = models.CharField(
+        _("version every text was read with"),
+        max_length=40,
+        blank=True,
+        help_text=_("Until the version changes, there is nothing stale to look for."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

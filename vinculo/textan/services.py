@@ -88,9 +88,11 @@ def analyze_new(limit: int = BATCH) -> int:
 @transaction.atomic
 def analyze_stale(limit: int = BATCH) -> int:
     """Re-analyses texts made with older lexicons or topic rules; returns how many."""
-    lock_state()
+    state = lock_state()
     topics = topic_rules()
     version = current_version(topics)
+    if state.swept_version == version:
+        return 0  # every text was read with these rules: no need to look through them all
     written = 0
     for kind in KINDS:
         ids = list(
@@ -103,6 +105,8 @@ def analyze_stale(limit: int = BATCH) -> int:
             written += write_analyses(kind, ids, topics=topics, version=version)
         if written >= limit:
             break
+    if not written:
+        AnalysisState.objects.filter(pk=1).update(swept_version=version)
     return written
 
 

@@ -2,13 +2,15 @@
 or the topic rules change, never twice for one text."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from vinculo.accounts.actors import SYSTEM
 from vinculo.metrics.testing import answer, measure_survey
 from vinculo.surveys.corrections import correct_response
 from vinculo.test import at
 from vinculo.textan.models import TextAnalysis, TextEmotion, TextTopic, Topic
-from vinculo.textan.services import add_starter_topics
+from vinculo.textan.services import add_starter_topics, analyze_stale
 from vinculo.textan.tasks import analyze_texts_task
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +102,20 @@ def test_a_comment_with_no_words_is_analysed_as_no_language(org):
         "neutral",
         {},
     )
+
+
+def test_once_every_text_is_current_the_stale_sweep_looks_no_further(org):
+    survey = measure_survey(org.company)
+    answer(survey, org.bilbao, at("2026-03-10 12:00"), comentario="Todo perfecto")
+    run_worker()  # analyses it, then finds nothing stale and remembers the version
+
+    with CaptureQueriesContext(connection) as current:
+        assert analyze_stale() == 0
+    Topic.objects.create(name="Perfección", terms="perfecto")
+    with CaptureQueriesContext(connection) as changed:
+        assert analyze_stale() == 1
+
+    def scans(queries: CaptureQueriesContext) -> list[str]:
+        return [q["sql"] for q in queries.captured_queries if "model_version" in q["sql"]]
+
+    assert scans(current) == [] and scans(changed) != []
