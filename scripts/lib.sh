@@ -34,3 +34,11 @@ ensure_pdf_libraries() {
         apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
     fi
 }
+
+# E-mail in is tested against a real IMAP server (dovecot), started by the tests themselves
+# on loopback ports; openssl makes its throwaway certificate.
+ensure_mail_server() {
+    if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ] || ! command -v openssl >/dev/null 2>&1; then
+        apt_install dovecot-imapd openssl
+    fi
+}

@@ -47,11 +47,13 @@ lint() {
 
 suite_on_sqlite() {
     ensure_pdf_libraries || return 1
+    ensure_mail_server || return 1
     env -u DATABASE_URL "${PYTEST[@]}" -m "not browser" "$@"
 }
 
 suite_on_postgres() {
     ensure_pdf_libraries || return 1
+    ensure_mail_server || return 1
     ensure_postgres || return 1
     DATABASE_URL="$(postgres_url vinculo)" "${PYTEST[@]}" -m "not browser" "$@"
 }

@@ -21,6 +21,7 @@ from vinculo.lib.apiedge import on_validation_error
 from vinculo.metrics.api import router as metrics_router
 from vinculo.surveys.api import public_router as surveys_public_router
 from vinculo.surveys.api import router as surveys_router
+from vinculo.textan.api import router as textan_router
 
 api = NinjaAPI(
     title="Vínculo API",
@@ -44,6 +45,7 @@ api.add_router("/surveys", surveys_router)
 api.add_router("/public", surveys_public_router)
 api.add_router("/metrics", metrics_router)
 api.add_router("/feedback", feedback_router)
+api.add_router("/texts", textan_router)
 
 
 @api.get("/health", auth=None, tags=["meta"])

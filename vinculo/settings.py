@@ -201,6 +201,12 @@ if _email_url is not None:
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; a hung relay must not block a worker
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vínculo <no-reply@localhost>")
 
+# E-mail in (vinculo.feedback.mailin): customer e-mails filed as feedback from one mailbox,
+# a Maildir or imaps://user:pass@host:993/INBOX (imap://... upgrades with STARTTLS).
+FEEDBACK_MAILDIR = env_str("FEEDBACK_MAILDIR", "")
+FEEDBACK_IMAP_URL = env_str("FEEDBACK_IMAP_URL", "")
+FEEDBACK_MAIL_UNIT = env_str("FEEDBACK_MAIL_UNIT", "")  # code of the unit the e-mails go under
+
 # SMS (vinculo.messaging.sms): SMS_PROVIDER is "webhook", "twilio" or empty for none.
 # SMS_URL is the webhook's URL, or a Twilio-compatible base URL (empty means Twilio's own).
 SMS_PROVIDER = env_str("SMS_PROVIDER", "")

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
+from vinculo.journeys.models import Channel, JourneyStage, Touchpoint
 from vinculo.metrics.stats import Estimate, proportion, t_quantile
 from vinculo.surveys.choices import SurveyKind
 from vinculo.textan.choices import Emotion
@@ -181,6 +182,7 @@ class Row:
     n: int
     score: Estimate
     emotions: dict[str, Estimate]
+    key: object = None
 
 
 def breakdown(actor: Actor, f: InsightFilter, by: str, names: dict[object, str]) -> list[Row]:
@@ -207,6 +209,7 @@ def breakdown(actor: Actor, f: InsightFilter, by: str, names: dict[object, str])
                     e: proportion(felt[key].get(e, 0), n).suppress_below(f.min_sample)
                     for e in Emotion.values
                 },
+                key,
             )
         )
     return sorted(found, key=lambda r: -r.n)
@@ -230,13 +233,25 @@ def monthly(actor: Actor, f: InsightFilter) -> list[Row]:
         month, n = group["month"], group["n"]
         found.append(
             Row(
-                month.strftime("%Y-%m") if month else "",
+                label := (month.strftime("%Y-%m") if month else ""),
                 n,
                 mean_score(n, group["s"] or 0.0, group["s2"] or 0.0).suppress_below(f.min_sample),
                 {
                     e: proportion(felt[month].get(e, 0), n).suppress_below(f.min_sample)
                     for e in Emotion.values
                 },
+                label,
             )
         )
     return found
+
+
+def dimension_names(by: str) -> dict[object, str]:
+    """Names of the values a breakdown groups by."""
+    rows = {
+        "unit": Unit.objects.all(),
+        "channel": Channel.objects.all(),
+        "touchpoint": Touchpoint.objects.all(),
+        "stage": JourneyStage.objects.all(),
+    }[by]
+    return dict(rows.values_list("pk", "name"))

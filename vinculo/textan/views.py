@@ -9,12 +9,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vinculo.accounts.decorators import require_perm
-from vinculo.accounts.models import Unit
 from vinculo.accounts.permissions import Perm
-from vinculo.journeys.models import Channel, JourneyStage, Touchpoint
+from vinculo.journeys.models import JourneyStage
 from vinculo.metrics.filters import policy_min_sample
 from vinculo.textan.forms import InsightFilterForm, TopicForm
-from vinculo.textan.insights import InsightFilter, breakdown, monthly, overview
+from vinculo.textan.insights import (
+    InsightFilter,
+    breakdown,
+    dimension_names,
+    monthly,
+    overview,
+)
 from vinculo.textan.models import Topic
 from vinculo.textan.queries import topic_paths
 from vinculo.textan.services import save_topic
@@ -64,16 +69,6 @@ def rerun(request: HttpRequest) -> HttpResponse:
     return redirect(request.POST.get("next") or "textan:topics")
 
 
-def _names(by: str) -> dict[object, str]:
-    rows = {
-        "unit": Unit.objects.all(),
-        "channel": Channel.objects.all(),
-        "touchpoint": Touchpoint.objects.all(),
-        "stage": JourneyStage.objects.all(),
-    }[by]
-    return dict(rows.values_list("pk", "name"))
-
-
 @require_GET
 @require_perm(Perm.VIEW_FEEDBACK)
 def insights(request: HttpRequest) -> HttpResponse:
@@ -90,14 +85,14 @@ def insights(request: HttpRequest) -> HttpResponse:
         min_sample=policy_min_sample(),
     )
     by = form.dimension()
-    stages = breakdown(actor, f, "stage", _names("stage"))
+    stages = breakdown(actor, f, "stage", dimension_names("stage"))
     order = dict(JourneyStage.objects.values_list("name", "position"))
     context = {
         "form": form,
         "filter": f,
         "found": overview(actor, f),
         "by": by,
-        "rows": breakdown(actor, f, by, _names(by)),
+        "rows": breakdown(actor, f, by, dimension_names(by)),
         "months": monthly(actor, f),
         "stages": sorted(stages, key=lambda r: order.get(r.label, 99)),
     }

@@ -72,6 +72,39 @@ API: list[Endpoint] = [
 ]
 
 
+T = f"{A}/texts"
+
+
+def _matrix_topic(w: World) -> str:
+    return f"{T}/topics/{Topic.objects.get(name='Matriz').pk}"
+
+
+TEXTS_API: list[Endpoint] = [
+    op("post", f"{T}/analyze", VIEW, body=lambda w: {"text": "Una vergüenza de servicio"}),
+    op("get", f"{T}/insights", VIEW, lists=True),
+    op(
+        "get",
+        f"{T}/insights",
+        VIEW,
+        f"{T}/insights?unit=sevilla-nervion",
+        about_sofia=True,
+        outsider=(422,),
+    ),
+    op("get", f"{T}/breakdown", VIEW, f"{T}/breakdown?by=stage", lists=True),
+    op("get", f"{T}/trend", VIEW, lists=True),
+    op("get", f"{T}/topics", VIEW, lists=True),
+    op("post", f"{T}/topics", TOPICS, body=lambda w: {"name": "Nuevo", "terms": ["nuevo"]}),
+    Endpoint(
+        f"PUT {T}/topics/{{topic_id}}",
+        "put",
+        _matrix_topic,
+        TOPICS,
+        data=lambda w: {"name": "Matriz", "terms": ["tienda", "local"]},
+    ),
+    op("post", f"{T}/rerun", TOPICS),
+]
+
+
 def _topic_edit(w: World) -> str:
     return reverse("textan:topic_edit", args=[Topic.objects.get(name="Matriz").pk])
 

@@ -99,7 +99,13 @@ PERSON_PERMS = {
 COMPANY_WIDE = {"alicia", "bruno", "elena", "fernando", "nadie"}
 
 PAGES = matrix_core.PAGES + matrix_survey_pages.PAGES + matrix_metrics.PAGES + matrix_feedback.PAGES
-API = matrix_core.API + matrix_survey_api.API + matrix_metrics.API + matrix_feedback.API
+API = (
+    matrix_core.API
+    + matrix_survey_api.API
+    + matrix_metrics.API
+    + matrix_feedback.API
+    + matrix_feedback.TEXTS_API
+)
 ENDPOINTS = PAGES + API
 
 

@@ -1,0 +1,182 @@
+"""The text analytics API (/api/v1/texts): read a text, the insights with n and 95%
+intervals, and the topic taxonomy with its rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.responses import Status
+
+from vinculo.accounts.actors import Actor
+from vinculo.accounts.permissions import Perm
+from vinculo.lib.apiedge import (
+    ErrorOut,
+    ValidationErrorOut,
+    field_error,
+    not_found,
+    raise_if_any,
+    require,
+    unit_in_scope,
+)
+from vinculo.metrics.filters import policy_min_sample
+from vinculo.metrics.schemas import estimate_out
+from vinculo.textan.engine.pipeline import analyze
+from vinculo.textan.engine.topics import RuleError, compile_term
+from vinculo.textan.insights import InsightFilter, breakdown, dimension_names, monthly, overview
+from vinculo.textan.models import Topic
+from vinculo.textan.queries import topic_paths, topic_rules, topic_subtree
+from vinculo.textan.schemas import (
+    AnalysisOut,
+    BreakdownQuery,
+    InsightQuery,
+    InsightsOut,
+    RowOut,
+    TextIn,
+    TopicIn,
+    TopicOut,
+    analysis_out,
+    row_out,
+    share_out,
+)
+from vinculo.textan.services import current_version, save_topic
+from vinculo.textan.tasks import analyse_soon
+
+router = Router(tags=["text analytics"])
+
+
+@router.post("/analyze", response={200: AnalysisOut, 403: ErrorOut, 422: ValidationErrorOut})
+def analyze_text(request: HttpRequest, payload: TextIn) -> dict[str, Any]:
+    """Reads one text as the background analysis would (nothing is stored)."""
+    require(request, Perm.VIEW_FEEDBACK)
+    topics = topic_rules()
+    return analysis_out(analyze(payload.text, topics), current_version(topics))
+
+
+def _filter(actor: Actor, params: InsightQuery) -> InsightFilter:
+    unit = unit_in_scope(actor, params.unit, ("query", "unit")) if params.unit else None
+    return InsightFilter(
+        unit=unit,
+        since=params.since,
+        until=params.until,
+        kind=params.texts,
+        min_sample=policy_min_sample(),
+    )
+
+
+@router.get("/insights", response={200: InsightsOut, 403: ErrorOut, 422: ValidationErrorOut})
+def insights(request: HttpRequest, params: Query[InsightQuery]) -> dict[str, Any]:
+    """Mean sentiment, each emotion's and each topic's share of the texts in scope."""
+    actor = require(request, Perm.VIEW_FEEDBACK)
+    f = _filter(actor, params)
+    found = overview(actor, f)
+    return {
+        "n": found.n,
+        "sentiment": estimate_out(found.sentiment),
+        "emotions": [share_out(s) for s in found.emotions],
+        "topics": [share_out(s) for s in found.topics],
+        "min_sample": f.min_sample,
+    }
+
+
+@router.get("/breakdown", response={200: list[RowOut], 403: ErrorOut, 422: ValidationErrorOut})
+def insight_breakdown(request: HttpRequest, params: Query[BreakdownQuery]) -> list[dict[str, Any]]:
+    """By unit, channel, touchpoint or journey stage (the emotion curve): texts, mean
+    sentiment and each emotion's share."""
+    actor = require(request, Perm.VIEW_FEEDBACK)
+    rows = breakdown(actor, _filter(actor, params), params.by, dimension_names(params.by))
+    return [row_out(r) for r in rows]
+
+
+@router.get("/trend", response={200: list[RowOut], 403: ErrorOut, 422: ValidationErrorOut})
+def insight_trend(request: HttpRequest, params: Query[InsightQuery]) -> list[dict[str, Any]]:
+    """By month: texts, mean sentiment and each emotion's share (the emotion trend)."""
+    actor = require(request, Perm.VIEW_FEEDBACK)
+    return [row_out(r) for r in monthly(actor, _filter(actor, params))]
+
+
+def _topic_out(topic: Topic, paths: dict[int, str]) -> dict[str, Any]:
+    return {
+        "id": topic.pk,
+        "name": topic.name,
+        "path": paths[topic.pk],
+        "parent": topic.parent_id,
+        "terms": [t for t in topic.terms.splitlines() if t.strip()],
+        "excluded_terms": [t for t in topic.excluded_terms.splitlines() if t.strip()],
+        "active": topic.active,
+    }
+
+
+@router.get("/topics", response={200: list[TopicOut], 403: ErrorOut})
+def list_topics(request: HttpRequest) -> list[dict[str, Any]]:
+    require(request, Perm.VIEW_FEEDBACK)
+    paths = topic_paths()
+    return [_topic_out(t, paths) for t in sorted(Topic.objects.all(), key=lambda t: paths[t.pk])]
+
+
+def _checked(payload: TopicIn, topic: Topic | None) -> Topic | None:
+    """The parent, every term checked: a 422 naming ``terms[2]`` or ``parent`` otherwise."""
+    errors: list[dict[str, Any]] = []
+    for name in ("terms", "excluded_terms"):
+        for index, term in enumerate(getattr(payload, name)):
+            try:
+                compile_term(term.strip(), None)
+            except RuleError as error:
+                errors.append(field_error(("body", name, index), "bad_term", str(error)))
+    parent = None
+    if payload.parent is not None:
+        parent = Topic.objects.filter(pk=payload.parent).first()
+        barred = topic_subtree(topic.pk) if topic is not None else set()
+        if parent is None or parent.pk in barred:
+            message = _("No such topic, or one below this topic.")
+            errors.append(field_error(("body", "parent"), "bad_parent", message))
+    clash = Topic.objects.filter(name=payload.name, parent_id=payload.parent)
+    if topic is not None:
+        clash = clash.exclude(pk=topic.pk)
+    if clash.exists():
+        message = _("A topic with this name already exists there.")
+        errors.append(field_error(("body", "name"), "duplicate_name", message))
+    raise_if_any(errors)
+    return parent
+
+
+def _save(payload: TopicIn, topic: Topic | None) -> dict[str, Any]:
+    parent = _checked(payload, topic)
+    saved = save_topic(
+        topic=topic,
+        name=payload.name,
+        parent=parent,
+        terms="\n".join(t.strip() for t in payload.terms if t.strip()),
+        excluded_terms="\n".join(t.strip() for t in payload.excluded_terms if t.strip()),
+        active=payload.active,
+    )
+    return _topic_out(saved, topic_paths())
+
+
+@router.post("/topics", response={201: TopicOut, 403: ErrorOut, 422: ValidationErrorOut})
+def create_topic(request: HttpRequest, payload: TopicIn) -> Status[Any]:
+    """A new topic; texts already read get it at the next analysis run (see /rerun)."""
+    require(request, Perm.MANAGE_TOPICS)
+    return Status(201, _save(payload, None))
+
+
+@router.put(
+    "/topics/{int:topic_id}",
+    response={200: TopicOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+)
+def update_topic(request: HttpRequest, topic_id: int, payload: TopicIn) -> dict[str, Any]:
+    require(request, Perm.MANAGE_TOPICS)
+    topic = Topic.objects.filter(pk=topic_id).first()
+    if topic is None:
+        raise not_found()
+    return _save(payload, topic)
+
+
+@router.post("/rerun", response={202: dict[str, str], 403: ErrorOut})
+def rerun(request: HttpRequest) -> Status[Any]:
+    """Re-reads, in the background, every text made with older lexicons or topic rules."""
+    require(request, Perm.MANAGE_TOPICS)
+    analyse_soon()
+    return Status(202, {"status": "queued"})
