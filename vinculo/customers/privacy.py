@@ -18,7 +18,8 @@ from vinculo.customers.models import Customer, CustomerErasure, CustomerMerge, I
 from vinculo.feedback.models import FeedbackItem
 from vinculo.journeys.models import Interaction
 from vinculo.lib.locks import lock_identities
-from vinculo.textan.models import TextAnalysis
+from vinculo.textan.models import TextAnalysis, TextTopic
+from vinculo.textan.services import ERASED
 
 EXPORT_FORMAT = "vinculo.customer-export/1"
 
@@ -118,7 +119,8 @@ def erase_customer(*, customer_id: int, actor: Actor, reason: str) -> CustomerEr
     # What they wrote unasked goes; what it said (sentiment, emotions, topics) stays, as
     # the anonymous facts do, without the evidence that pointed into the text.
     written = FeedbackItem.objects.filter(customer_id__in=related)
-    TextAnalysis.objects.filter(feedback__in=written).update(evidence=[])
+    TextAnalysis.objects.filter(feedback__in=written).update(evidence=[], text_digest=ERASED)
+    TextTopic.objects.filter(analysis__feedback__in=written).update(start=0, end=0)
     written.update(
         text="", title="", author="", contact={}, attributes={}, updated_at=timezone.now()
     )

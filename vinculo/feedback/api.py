@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -103,6 +104,11 @@ def feedback_data(
     )
 
 
+def _taken(loc: Loc) -> dict[str, Any]:
+    message = _("This source and external id belong to an item outside your units.")
+    return field_error(loc, "external_id_taken", message)
+
+
 @router.post(
     "", response={200: FeedbackOut, 201: FeedbackOut, 403: ErrorOut, 422: ValidationErrorOut}
 )
@@ -115,8 +121,11 @@ def create_feedback(request: HttpRequest, payload: FeedbackIn) -> Status[Any]:
     raise_if_any(errors)
     assert data is not None
     item, created = file_feedback(actor=actor, data=data)
-    analyse_soon()
-    stored = _with_analysis(FeedbackItem.objects.all()).get(pk=item.pk)
+    if not created and not actor.sees_unit(item.unit_id):
+        # The id is another unit's item: say so, and nothing of it.
+        raise_if_any([_taken(("body", "external_id"))])
+    analyse_soon(feedback_from=item.pk)
+    stored = _with_analysis(feedback_list(actor, FeedbackFilter())).get(pk=item.pk)
     return Status(201 if created else 200, stored)
 
 
@@ -131,8 +140,16 @@ def create_feedback_batch(request: HttpRequest, payload: FeedbackBatchIn) -> dic
         for index, item in enumerate(payload.items)
     ]
     raise_if_any(errors)
-    filed = file_many(actor=actor, items=[i for i in items if i is not None])
-    analyse_soon()
+    with transaction.atomic():  # all or none: a refused item takes the new ones back
+        filed = file_many(actor=actor, items=[i for i in items if i is not None])
+        raise_if_any(
+            [
+                _taken(("body", "items", index, "external_id"))
+                for index, (item, created) in enumerate(filed)
+                if not created and not actor.sees_unit(item.unit_id)
+            ]
+        )
+    analyse_soon(feedback_from=min(item.pk for item, _created in filed))
     created = sum(1 for _item, new in filed if new)
     return {"created": created, "existing": len(filed) - created, "ids": [i.pk for i, _n in filed]}
 
@@ -184,4 +201,4 @@ def link_feedback_customer(
         raise_if_any([field_error(("body", "customer_id"), "unknown_customer", message)])
     assert customer is not None
     link_customer(item=item, customer=customer)
-    return _with_analysis(FeedbackItem.objects.all()).get(pk=item.pk)
+    return _with_analysis(feedback_list(actor, FeedbackFilter())).get(pk=item.pk)

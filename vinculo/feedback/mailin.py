@@ -19,7 +19,7 @@ import re
 import ssl
 from collections.abc import Callable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
@@ -38,7 +38,7 @@ from vinculo.accounts.models import Unit
 from vinculo.customers.choices import IdentityKind
 from vinculo.customers.identities import InvalidIdentity, normalize
 from vinculo.feedback.choices import DEFAULT_CHANNEL, Source
-from vinculo.feedback.services import FeedbackData, file_feedback
+from vinculo.feedback.services import FeedbackData, existing, file_feedback
 from vinculo.journeys.models import Channel
 from vinculo.textan.tasks import analyse_soon
 
@@ -246,8 +246,9 @@ def feedback_from(raw: bytes, *, site: str, unit: Unit, channel: Channel) -> Fee
     name, address = _sender(message)
     if "@" not in address:
         return None
-    title = _header(message, "Subject")[:MAX_TITLE]
+    title = _header(message, "Subject")[:MAX_TITLE].replace("\x00", "")
     text, attachments = body_and_attachments(message)
+    text = text.replace("\x00", "")  # PostgreSQL cannot store it; it is never meant
     if not text and not title:
         return None
     return FeedbackData(
@@ -368,6 +369,11 @@ def file_messages(
                 counts.skipped += 1
                 logger.info("mail-in %s: a message with no sender or no text skipped", site)
             else:
+                known = existing(data)
+                if known is not None and known.contact != data.contact:
+                    # Another sender's message under the same Message-ID (a careless mailer
+                    # or a copy): filed apart, under a hash of this message, not lost.
+                    data = replace(data, external_id=external_id("", raw))
                 _item, created = file_feedback(actor=SYSTEM, data=data)
                 counts.filed += created
                 counts.known += not created

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Case, Exists, F, OuterRef, QuerySet, When
 from django.utils import timezone
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
+from vinculo.customers.queries import visible_customers
 from vinculo.feedback.models import FeedbackItem
 from vinculo.textan.queries import topic_subtree
 
@@ -45,6 +46,14 @@ def feedback_list(actor: Actor, filters: FeedbackFilter) -> QuerySet[FeedbackIte
     rows = visible_feedback(actor).select_related(
         "unit", "channel", "customer", "analysis", "touchpoint__stage"
     )
+    if actor.unit_ids is not None:
+        # The customer's id is shown only to those who may see that customer.
+        seen = visible_customers(actor).filter(pk=OuterRef("customer_id"))
+        rows = rows.annotate(
+            shown_customer_id=Case(When(Exists(seen), then=F("customer_id")), default=None)
+        )
+    else:
+        rows = rows.annotate(shown_customer_id=F("customer_id"))
     f = filters
     if f.unit is not None:
         rows = rows.filter(unit__path__startswith=f.unit.path)

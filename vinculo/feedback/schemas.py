@@ -96,7 +96,9 @@ class FeedbackOut(Schema):
     external_id: str
     channel: str = Field(alias="channel.code")
     unit: str = Field(alias="unit.code")
-    customer_id: int | None
+    customer_id: int | None = Field(
+        alias="shown_customer_id", description="Null when you may not see the customer."
+    )
     occurred_at: datetime
     rating: int | None
     rating_max: int | None

@@ -17,7 +17,7 @@ from vinculo.customers.queries import is_visible
 from vinculo.customers.services import IdentityConflict, find_by_identities
 from vinculo.feedback.choices import COMPLAINT_TYPE, FEEDBACK_TYPE, Source
 from vinculo.feedback.models import FeedbackItem
-from vinculo.journeys.models import Channel, InteractionType
+from vinculo.journeys.models import Channel, Interaction, InteractionType
 from vinculo.journeys.services import record_interaction, touchpoint_for
 
 TIMELINE_SOURCE = "feedback"
@@ -124,11 +124,15 @@ def file_many(*, actor: Actor, items: Sequence[FeedbackData]) -> list[tuple[Feed
 
 @transaction.atomic
 def link_customer(*, item: FeedbackItem, customer: Customer) -> FeedbackItem:
-    """Ties an anonymous item to its customer (a person recognised them) and puts it on
-    their timeline."""
+    """Ties an item to its customer (a person recognised them) and puts it on their
+    timeline; an item tied to the wrong customer moves to the right one's timeline."""
     item.customer = customer
     item.save(update_fields=["customer", "updated_at"])
-    put_on_timeline(item)
+    moved = Interaction.objects.filter(
+        source=TIMELINE_SOURCE, external_id=f"feedback-{item.pk}"
+    ).update(customer=customer, attributes=timeline_attributes(item))
+    if not moved:
+        put_on_timeline(item)
     return item
 
 

@@ -138,6 +138,7 @@ class FeedbackImporter:
         self.resolver = IdentityResolver()
         self.times = LocalTimes(ZoneInfo(settings.TIME_ZONE))
         self.now = timezone.now()
+        self.first_filed = 0  # the first item this file stored
         self.latest_allowed = self.now.astimezone(UTC).replace(tzinfo=None) + FUTURE_TOLERANCE
 
     def process(
@@ -174,15 +175,18 @@ class FeedbackImporter:
                 continue
             customer = customers.get(owner) if owner is not None else None
             data = FeedbackData(customer=customer, **fields)
-            _item, created = file_feedback(actor=SYSTEM, data=data)
+            item, created = file_feedback(actor=SYSTEM, data=data)
             if created:
                 counts.created += 1
+                self.first_filed = self.first_filed or item.pk
             else:
                 counts.unchanged += 1
 
     def finish(self, counts: Counts) -> None:
-        """Items are filed chunk by chunk; once the file commits, they are analysed."""
-        analyse_soon()
+        """Items are filed chunk by chunk; once the file commits, they are analysed, from
+        the first one on (a long file's first ids may be far below the newest by then)."""
+        if self.first_filed:
+            analyse_soon(feedback_from=self.first_filed)
 
     def _cell(self, row: list[str], column: str) -> str:
         index = self.columns.get(column)

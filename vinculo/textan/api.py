@@ -3,11 +3,12 @@ intervals, and the topic taxonomy with its rules."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from vinculo.accounts.actors import Actor
@@ -23,10 +24,12 @@ from vinculo.lib.apiedge import (
 )
 from vinculo.metrics.filters import policy_min_sample
 from vinculo.metrics.schemas import estimate_out
+from vinculo.textan.choices import SuggestionStatus
+from vinculo.textan.discovery import readable_examples
 from vinculo.textan.engine.pipeline import analyze
 from vinculo.textan.engine.topics import RuleError, compile_term
 from vinculo.textan.insights import InsightFilter, breakdown, dimension_names, monthly, overview
-from vinculo.textan.models import Topic
+from vinculo.textan.models import Topic, TopicSuggestion
 from vinculo.textan.queries import topic_paths, topic_rules, topic_subtree
 from vinculo.textan.schemas import (
     AnalysisOut,
@@ -41,8 +44,13 @@ from vinculo.textan.schemas import (
     row_out,
     share_out,
 )
-from vinculo.textan.services import current_version, save_topic
-from vinculo.textan.tasks import analyse_soon
+from vinculo.textan.services import (
+    accept_suggestion,
+    current_version,
+    reject_suggestion,
+    save_topic,
+)
+from vinculo.textan.tasks import analyse_soon, discover_soon
 
 router = Router(tags=["text analytics"])
 
@@ -180,3 +188,99 @@ def rerun(request: HttpRequest) -> Status[Any]:
     require(request, Perm.MANAGE_TOPICS)
     analyse_soon()
     return Status(202, {"status": "queued"})
+
+
+class SuggestionExampleOut(Schema):
+    analysis: int
+    excerpt: str
+
+
+class SuggestionOut(Schema):
+    id: int
+    name: str
+    terms: list[str]
+    size: int
+    examples: list[SuggestionExampleOut]
+    status: str
+    topic: int | None
+    created_at: datetime
+
+
+class AcceptIn(Schema):
+    name: str = Field(min_length=1, max_length=80)
+    terms: list[str] = Field(min_length=1, max_length=500)
+    parent: int | None = None
+
+
+def _suggestion_out(s: TopicSuggestion, examples: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "name": s.name,
+        "terms": [t for t in s.terms.splitlines() if t.strip()],
+        "size": s.size,
+        "examples": examples,
+        "status": s.status,
+        "topic": s.topic_id,
+        "created_at": s.created_at,
+    }
+
+
+def _pending(suggestion_id: int) -> TopicSuggestion:
+    found = TopicSuggestion.objects.filter(
+        pk=suggestion_id, status=SuggestionStatus.PENDING
+    ).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+@router.get("/suggestions", response={200: list[SuggestionOut], 403: ErrorOut})
+def list_suggestions(request: HttpRequest) -> list[dict[str, Any]]:
+    """The pending suggested topics, largest first, with the example comments the caller
+    may read."""
+    actor = require(request, Perm.VIEW_FEEDBACK)
+    pending = list(TopicSuggestion.objects.filter(status=SuggestionStatus.PENDING))
+    examples = readable_examples(actor, pending)
+    return [_suggestion_out(s, examples[s.pk]) for s in pending]
+
+
+@router.post("/suggestions/discover", response={202: dict[str, str], 403: ErrorOut})
+def discover(request: HttpRequest) -> Status[Any]:
+    """Looks for topics among the uncategorised comments in the background; the pending
+    suggestions are replaced by what it finds."""
+    require(request, Perm.MANAGE_TOPICS)
+    discover_soon()
+    return Status(202, {"status": "queued"})
+
+
+@router.post(
+    "/suggestions/{int:suggestion_id}/accept",
+    response={201: TopicOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+)
+def accept(request: HttpRequest, suggestion_id: int, payload: AcceptIn) -> Status[Any]:
+    """Makes the suggestion a topic with this name, terms and parent; the texts get it at
+    the analysis run this starts."""
+    actor = require(request, Perm.MANAGE_TOPICS)
+    suggestion = _pending(suggestion_id)
+    topic_in = TopicIn(name=payload.name, terms=payload.terms, parent=payload.parent)
+    parent = _checked(topic_in, None)
+    topic = accept_suggestion(
+        suggestion=suggestion,
+        name=payload.name,
+        terms="\n".join(t.strip() for t in payload.terms if t.strip()),
+        parent=parent,
+        actor=actor,
+    )
+    return Status(201, _topic_out(topic, topic_paths()))
+
+
+@router.post(
+    "/suggestions/{int:suggestion_id}/reject",
+    response={200: SuggestionOut, 403: ErrorOut, 404: ErrorOut},
+)
+def reject(request: HttpRequest, suggestion_id: int) -> dict[str, Any]:
+    """Sets the suggestion aside; discovery will not make it again."""
+    actor = require(request, Perm.MANAGE_TOPICS)
+    suggestion = _pending(suggestion_id)
+    reject_suggestion(suggestion=suggestion, actor=actor)
+    return _suggestion_out(suggestion, readable_examples(actor, [suggestion])[suggestion.pk])

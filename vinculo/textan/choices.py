@@ -27,3 +27,9 @@ class Emotion(models.TextChoices):
     SADNESS = "sadness", _("Sadness")
     FEAR = "fear", _("Fear")
     DISAPPOINTMENT = "disappointment", _("Disappointment")
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")

@@ -95,3 +95,44 @@ class InsightFilterForm(forms.Form):
         self.is_valid()
         chosen = self.cleaned_data.get("by") or "unit"
         return chosen if chosen in DIMENSIONS else "unit"
+
+
+class SuggestionForm(forms.Form):
+    """Accepting a suggested topic: its name, terms and parent as the analyst wants them."""
+
+    name = forms.CharField(label=_("Name"), max_length=80)
+    terms = forms.CharField(
+        label=_("Terms"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One word or phrase per line."),
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Parent topic"), queryset=Topic.objects.all(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *sorted(topic_paths().items(), key=lambda kv: kv[1])]
+        self.fields["parent"].choices = choices  # type: ignore[attr-defined]
+
+    def clean_terms(self) -> str:
+        text: str = self.cleaned_data.get("terms", "")
+        problems = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    compile_term(line.strip(), None)
+                except RuleError as error:
+                    problems.append(
+                        _("Line %(line)s: %(error)s") % {"line": number, "error": error}
+                    )
+        if problems:
+            raise forms.ValidationError(problems)
+        return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name, parent = data.get("name"), data.get("parent")
+        if name and Topic.objects.filter(name=name, parent=parent).exists():
+            self.add_error("name", _("A topic with this name already exists there."))
+        return data

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
@@ -202,7 +203,7 @@ def breakdown(actor: Actor, f: InsightFilter, by: str, names: dict[object, str])
         key, n = group[column], group["n"]
         found.append(
             Row(
-                names.get(key, str(key)),
+                names.get(key, str(key)) if key is not None else str(_("(not known)")),
                 n,
                 mean_score(n, group["s"] or 0.0, group["s2"] or 0.0).suppress_below(f.min_sample),
                 {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.textan.choices import Emotion, Language, Sentiment
+from vinculo.textan.choices import Emotion, Language, Sentiment, SuggestionStatus
 
 
 class Topic(models.Model):
@@ -178,3 +178,53 @@ class AnalysisState(models.Model):
 
     def __str__(self) -> str:
         return str(_("Text analytics state"))
+
+
+class TopicSuggestion(models.Model):
+    """A topic that uncategorised comments seem to share, found by clustering them
+    (``discovery``), for an analyst to accept (as a new topic, perhaps renamed) or reject.
+    A discovery run replaces the pending ones; decided ones stay as history, and a rejected
+    name with the same terms is not suggested again."""
+
+    name = models.CharField(_("name"), max_length=80)
+    terms = models.TextField(_("terms"), help_text=_("One word or phrase per line."))
+    size = models.PositiveIntegerField(_("comments"))
+    examples = models.JSONField(
+        _("examples"),
+        default=list,
+        blank=True,
+        help_text=_("The comments nearest its centre: analysis id and an excerpt."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=SuggestionStatus.choices,
+        default=SuggestionStatus.PENDING,
+    )
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic created"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+    )
+    decided_by = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-size", "name", "pk"]
+        verbose_name = _("topic suggestion")
+        verbose_name_plural = _("topic suggestions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=SuggestionStatus.values),
+                name="topicsuggestion_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="topicsuggestion_status")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.size})"

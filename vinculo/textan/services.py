@@ -10,14 +10,25 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from vinculo.accounts.actors import Actor
 from vinculo.feedback.models import FeedbackItem
 from vinculo.surveys.choices import QuestionKind
 from vinculo.surveys.models import Answer
+from vinculo.textan.choices import SuggestionStatus
+from vinculo.textan.discovery import find_clusters, uncategorised
 from vinculo.textan.engine import lexicon
 from vinculo.textan.engine.pipeline import Analysis, analyze
 from vinculo.textan.engine.topics import Topics
-from vinculo.textan.models import AnalysisState, TextAnalysis, TextEmotion, TextTopic, Topic
+from vinculo.textan.models import (
+    AnalysisState,
+    TextAnalysis,
+    TextEmotion,
+    TextTopic,
+    Topic,
+    TopicSuggestion,
+)
 from vinculo.textan.queries import topic_rules
 from vinculo.textan.starter import STARTER, Node
 
@@ -26,6 +37,9 @@ BATCH = 500
 # New answers are found above the last one analysed; a transaction that took an id below
 # it but committed later is caught by looking back this far on every pass.
 LOOKBACK = 5_000
+# The digest of an analysis whose text was erased with its customer: what it said stays,
+# and it is never read again (there is nothing left to read).
+ERASED = "erased"
 
 
 def digest(text: str) -> str:
@@ -62,16 +76,20 @@ KINDS = (ANSWERS, FEEDBACK)
 
 
 @transaction.atomic
-def analyze_new(limit: int = BATCH) -> int:
+def analyze_new(limit: int = BATCH, *, feedback_from: int = 0) -> int:
     """Analyses the next texts (answers, then feedback) that have no analysis yet;
-    returns how many."""
+    returns how many. ``feedback_from`` looks further back than the usual window: a long
+    import committed ids far below the newest ones."""
     state = lock_state()
     written = 0
     for kind in KINDS:
         last = getattr(state, kind.mark)
+        floor = max(0, last - LOOKBACK)
+        if kind is FEEDBACK and feedback_from:
+            floor = min(floor, feedback_from - 1)
         ids = list(
             kind.rows()
-            .filter(pk__gt=max(0, last - LOOKBACK), analysis__isnull=True)
+            .filter(pk__gt=floor, analysis__isnull=True)
             .exclude(text="")
             .order_by("pk")
             .values_list("pk", flat=True)[: limit - written]
@@ -97,6 +115,7 @@ def analyze_stale(limit: int = BATCH) -> int:
     for kind in KINDS:
         ids = list(
             TextAnalysis.objects.exclude(model_version=version)
+            .exclude(text_digest=ERASED)
             .filter(**{f"{kind.link}__isnull": False})
             .order_by(f"{kind.link}_id")
             .values_list(f"{kind.link}_id", flat=True)[: limit - written]
@@ -220,3 +239,59 @@ def save_topic(
     topic.terms, topic.excluded_terms, topic.active = terms, excluded_terms, active
     topic.save()
     return topic
+
+
+@transaction.atomic
+def discover_topics(*, limit: int = 5_000) -> list[TopicSuggestion]:
+    """Clusters the most recent uncategorised texts (``discovery``) and replaces the
+    pending suggestions with what it finds. Decided suggestions stay as history; one with
+    the name and terms of a rejected suggestion is not made again."""
+    clusters = find_clusters(uncategorised(limit))
+    TopicSuggestion.objects.filter(status=SuggestionStatus.PENDING).delete()
+    rejected = set(
+        TopicSuggestion.objects.filter(status=SuggestionStatus.REJECTED).values_list(
+            "name", "terms"
+        )
+    )
+    fresh = []
+    for cluster in clusters:
+        terms = "\n".join(cluster.terms)
+        if (cluster.name, terms) in rejected:
+            continue
+        fresh.append(
+            TopicSuggestion(
+                name=cluster.name,
+                terms=terms,
+                size=cluster.size,
+                examples=[asdict(e) for e in cluster.examples],
+            )
+        )
+    return TopicSuggestion.objects.bulk_create(fresh)
+
+
+@transaction.atomic
+def accept_suggestion(
+    *, suggestion: TopicSuggestion, name: str, terms: str, parent: Topic | None, actor: Actor
+) -> Topic:
+    """Makes the suggestion a topic (named and with the terms the analyst chose) and asks
+    for an analysis run, which gives the topic to the texts its terms match."""
+    from vinculo.textan.tasks import analyse_soon  # tasks imports this module
+
+    topic = save_topic(
+        topic=None, name=name, parent=parent, terms=terms, excluded_terms="", active=True
+    )
+    _decide(suggestion, SuggestionStatus.ACCEPTED, actor, topic)
+    analyse_soon()
+    return topic
+
+
+@transaction.atomic
+def reject_suggestion(*, suggestion: TopicSuggestion, actor: Actor) -> None:
+    """Sets the suggestion aside; discovery will not make it again."""
+    _decide(suggestion, SuggestionStatus.REJECTED, actor, None)
+
+
+def _decide(suggestion: TopicSuggestion, status: str, actor: Actor, topic: Topic | None) -> None:
+    suggestion.status, suggestion.topic = status, topic
+    suggestion.decided_by, suggestion.decided_at = actor.label[:150], timezone.now()
+    suggestion.save(update_fields=["status", "topic", "decided_by", "decided_at", "updated_at"])

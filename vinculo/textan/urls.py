@@ -10,4 +10,15 @@ urlpatterns = [
     path("topics/new/", views.topic_edit, name="topic_new"),
     path("topics/<int:topic_id>/", views.topic_edit, name="topic_edit"),
     path("rerun/", views.rerun, name="rerun"),
+    path("suggestions/discover/", views.suggestions_discover, name="suggestions_discover"),
+    path(
+        "suggestions/<int:suggestion_id>/accept/",
+        views.suggestion_accept,
+        name="suggestion_accept",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/reject/",
+        views.suggestion_reject,
+        name="suggestion_reject",
+    ),
 ]

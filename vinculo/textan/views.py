@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +14,9 @@ from vinculo.accounts.decorators import require_perm
 from vinculo.accounts.permissions import Perm
 from vinculo.journeys.models import JourneyStage
 from vinculo.metrics.filters import policy_min_sample
-from vinculo.textan.forms import InsightFilterForm, TopicForm
+from vinculo.textan.choices import SuggestionStatus
+from vinculo.textan.discovery import readable_examples
+from vinculo.textan.forms import InsightFilterForm, SuggestionForm, TopicForm
 from vinculo.textan.insights import (
     InsightFilter,
     breakdown,
@@ -20,22 +24,18 @@ from vinculo.textan.insights import (
     monthly,
     overview,
 )
-from vinculo.textan.models import Topic
+from vinculo.textan.models import Topic, TopicSuggestion
 from vinculo.textan.queries import topic_paths
-from vinculo.textan.services import save_topic
-from vinculo.textan.tasks import analyse_soon
+from vinculo.textan.services import accept_suggestion, reject_suggestion, save_topic
+from vinculo.textan.tasks import analyse_soon, discover_soon
 
 
 @require_GET
 @require_perm(Perm.MANAGE_TOPICS)
 def topics(request: HttpRequest) -> HttpResponse:
     """The taxonomy as a tree, each topic with its rules."""
-    paths = topic_paths()
-    rows = sorted(Topic.objects.all(), key=lambda t: paths[t.pk])
-    tree = [
-        (t, paths[t.pk].count(" > "), [x for x in t.terms.splitlines() if x.strip()]) for t in rows
-    ]
-    return render(request, "textan/topics.html", {"tree": tree})
+    context = {"tree": _tree(), "suggestions": suggestion_forms(request)}
+    return render(request, "textan/topics.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,7 +66,7 @@ def rerun(request: HttpRequest) -> HttpResponse:
     """Re-reads every text made with older rules (the worker does it, in batches)."""
     analyse_soon()
     messages.success(request, _("The analysis is running again; the figures update as it goes."))
-    return redirect(request.POST.get("next") or "textan:topics")
+    return redirect("textan:topics")
 
 
 @require_GET
@@ -97,3 +97,76 @@ def insights(request: HttpRequest) -> HttpResponse:
         "stages": sorted(stages, key=lambda r: order.get(r.label, 99)),
     }
     return render(request, "textan/insights.html", context)
+
+
+def _tree() -> list[tuple[Topic, int, list[str]]]:
+    """Every topic in taxonomy order, with its depth and its terms."""
+    paths = topic_paths()
+    rows = sorted(Topic.objects.all(), key=lambda t: paths[t.pk])
+    return [
+        (t, paths[t.pk].count(" > "), [x for x in t.terms.splitlines() if x.strip()]) for t in rows
+    ]
+
+
+def suggestion_forms(
+    request: HttpRequest, bound: SuggestionForm | None = None, bound_id: int | None = None
+) -> list[tuple[TopicSuggestion, list[dict[str, Any]], SuggestionForm]]:
+    """The pending suggestions, each with the examples the actor may read and its accept
+    form (``bound`` for the one whose submission failed)."""
+    pending = list(TopicSuggestion.objects.filter(status=SuggestionStatus.PENDING))
+    examples = readable_examples(request.actor, pending)  # type: ignore[attr-defined]
+    return [
+        (
+            s,
+            examples[s.pk],
+            bound
+            if bound is not None and s.pk == bound_id
+            else SuggestionForm(initial={"name": s.name, "terms": s.terms}, prefix=f"s{s.pk}"),
+        )
+        for s in pending
+    ]
+
+
+@require_POST
+@require_perm(Perm.MANAGE_TOPICS)
+def suggestions_discover(request: HttpRequest) -> HttpResponse:
+    """Looks for new topics among the uncategorised comments, in the background."""
+    discover_soon()
+    messages.success(
+        request, _("Looking for topics in the uncategorised comments; reload in a moment.")
+    )
+    return redirect("textan:topics")
+
+
+@require_POST
+@require_perm(Perm.MANAGE_TOPICS)
+def suggestion_accept(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+    """Makes a suggestion a topic, with the name, terms and parent the analyst chose."""
+    suggestion = get_object_or_404(
+        TopicSuggestion, pk=suggestion_id, status=SuggestionStatus.PENDING
+    )
+    form = SuggestionForm(request.POST, prefix=f"s{suggestion.pk}")
+    if not form.is_valid():
+        context = {"tree": _tree(), "suggestions": suggestion_forms(request, form, suggestion.pk)}
+        return render(request, "textan/topics.html", context, status=422)
+    data = form.cleaned_data
+    accept_suggestion(
+        suggestion=suggestion,
+        name=data["name"],
+        terms=data["terms"],
+        parent=data["parent"],
+        actor=request.actor,  # type: ignore[attr-defined]
+    )
+    messages.success(request, _("Topic created; the analysis is giving it to the texts."))
+    return redirect("textan:topics")
+
+
+@require_POST
+@require_perm(Perm.MANAGE_TOPICS)
+def suggestion_reject(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+    suggestion = get_object_or_404(
+        TopicSuggestion, pk=suggestion_id, status=SuggestionStatus.PENDING
+    )
+    reject_suggestion(suggestion=suggestion, actor=request.actor)  # type: ignore[attr-defined]
+    messages.success(request, _("Suggestion rejected; it will not be suggested again."))
+    return redirect("textan:topics")

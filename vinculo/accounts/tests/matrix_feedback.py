@@ -22,7 +22,9 @@ from vinculo.feedback.models import FeedbackItem
 from vinculo.feedback.services import FeedbackData, file_feedback
 from vinculo.journeys.models import Channel
 from vinculo.test import Org
-from vinculo.textan.models import Topic
+from vinculo.textan.models import Topic, TopicSuggestion
+from vinculo.textan.services import FEEDBACK as FEEDBACK_TEXTS
+from vinculo.textan.services import write_analyses
 
 F = f"{A}/feedback"
 VIEW, ADD, TOPICS = Perm.VIEW_FEEDBACK, Perm.ADD_FEEDBACK, Perm.MANAGE_TOPICS
@@ -41,6 +43,14 @@ def sofias_review(org: Org, sofia: Customer) -> FeedbackItem:
             customer=sofia,
             external_id="SOFIA-REVIEW-1",
         ),
+    )
+    # A pending suggested topic whose example is her review: read only by who sees her.
+    write_analyses(FEEDBACK_TEXTS, [item.pk])
+    TopicSuggestion.objects.create(
+        name="Sugerida",
+        terms="atendieron",
+        size=8,
+        examples=[{"analysis": item.analysis.pk, "excerpt": item.text}],
     )
     return item
 
@@ -75,6 +85,10 @@ API: list[Endpoint] = [
 T = f"{A}/texts"
 
 
+def _suggestion(w: World) -> int:
+    return TopicSuggestion.objects.get(name="Sugerida").pk
+
+
 def _matrix_topic(w: World) -> str:
     return f"{T}/topics/{Topic.objects.get(name='Matriz').pk}"
 
@@ -102,6 +116,21 @@ TEXTS_API: list[Endpoint] = [
         data=lambda w: {"name": "Matriz", "terms": ["tienda", "local"]},
     ),
     op("post", f"{T}/rerun", TOPICS),
+    op("get", f"{T}/suggestions", VIEW, lists=True),
+    op("post", f"{T}/suggestions/discover", TOPICS),
+    Endpoint(
+        f"POST {T}/suggestions/{{suggestion_id}}/accept",
+        "post",
+        lambda w: f"{T}/suggestions/{_suggestion(w)}/accept",
+        TOPICS,
+        data=lambda w: {"name": "Atención", "terms": ["atendieron"]},
+    ),
+    Endpoint(
+        f"POST {T}/suggestions/{{suggestion_id}}/reject",
+        "post",
+        lambda w: f"{T}/suggestions/{_suggestion(w)}/reject",
+        TOPICS,
+    ),
 ]
 
 
@@ -120,4 +149,23 @@ PAGES: list[Endpoint] = [
     ),
     Endpoint("textan:topic_edit", "get", _topic_edit, TOPICS),
     post("textan:rerun", TOPICS),
+    post("textan:suggestions_discover", TOPICS),
+    Endpoint(
+        "textan:suggestion_accept",
+        "post",
+        lambda w: reverse("textan:suggestion_accept", args=[_suggestion(w)]),
+        TOPICS,
+        data=lambda w: {
+            f"s{_suggestion(w)}-name": "Atención",
+            f"s{_suggestion(w)}-terms": "atendieron",
+        },
+        json=False,
+    ),
+    Endpoint(
+        "textan:suggestion_reject",
+        "post",
+        lambda w: reverse("textan:suggestion_reject", args=[_suggestion(w)]),
+        TOPICS,
+        json=False,
+    ),
 ]

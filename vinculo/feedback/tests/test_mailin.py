@@ -191,6 +191,24 @@ def test_running_the_import_twice_files_each_message_once(org: Org, tmp_path: Pa
     assert flags == ["S", "S", "S"] and not any((path / "new").iterdir())
 
 
+def test_another_senders_message_under_a_reused_message_id_is_not_lost(
+    org: Org, tmp_path: Path
+) -> None:
+    first = mail(subject="Primera", sender="Ana <ana@example.com>", message_id="<same@x>")
+    other = mail(subject="Otra", sender="Luis <luis@example.com>", message_id="<same@x>")
+    nul = mail(subject="Con NUL", body="hola\x00 mundo", message_id="<nul@x>")
+
+    counts = fetch_maildir(maildir(tmp_path, first, other, nul), unit=org.bilbao)
+
+    assert counts.filed == 3
+    titles = dict(FeedbackItem.objects.values_list("title", "external_id"))
+    # Whichever is read first keeps the Message-ID (a Maildir has no order); the other is
+    # filed under a hash of itself.
+    ids = sorted([titles["Primera"], titles["Otra"]])
+    assert ids[0] == "<same@x>" and ids[1].startswith("sha256:")
+    assert FeedbackItem.objects.get(title="Con NUL").text.startswith("hola mundo")
+
+
 def test_garbage_and_empty_messages_are_skipped_without_stopping_the_others(
     org: Org, tmp_path: Path
 ) -> None:

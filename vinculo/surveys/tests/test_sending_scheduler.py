@@ -58,13 +58,15 @@ def test_a_periodic_task_still_waiting_is_not_enqueued_again(org: Org, settings:
     second = enqueue_periodic()
 
     assert sorted(first) == [
+        "analyze_texts_task",
         "dispatch_due_task",
+        "fetch_feedback_mail_task",
         "fold_rollups_task",
         "scan_triggers_task",
         "send_digests_task",
     ]
     assert second == []
-    assert DBTaskResult.objects.count() == 4
+    assert DBTaskResult.objects.count() == 6
 
 
 def test_the_real_scheduler_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
@@ -93,4 +95,4 @@ def test_the_real_scheduler_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         "-c",
         "from django_tasks_db.models import DBTaskResult; print(DBTaskResult.objects.count())",
     )
-    assert waiting.strip().splitlines()[-1] == "4"  # one tick: each periodic task once
+    assert waiting.strip().splitlines()[-1] == "6"  # one tick: each periodic task once

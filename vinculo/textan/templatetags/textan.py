@@ -3,6 +3,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
+from vinculo.textan.choices import Emotion
 from vinculo.textan.highlight import highlighted
 
 register = template.Library()
@@ -13,3 +14,9 @@ def marked(text: str, analysis: Any, limit: int = 0) -> SafeString:
     """The text with the words behind its analysis marked; plain (escaped) without one."""
     evidence = getattr(analysis, "evidence", None) or []  # no analysis yet: ""
     return highlighted(text, evidence, limit)
+
+
+@register.filter
+def emotion_label(code: str) -> str:
+    """An emotion's name in the person's language ("anger" -> "Enfado")."""
+    return str(dict(Emotion.choices).get(code, code))

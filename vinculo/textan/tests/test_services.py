@@ -119,3 +119,29 @@ def test_once_every_text_is_current_the_stale_sweep_looks_no_further(org):
         return [q["sql"] for q in queries.captured_queries if "model_version" in q["sql"]]
 
     assert scans(current) == [] and scans(changed) != []
+
+
+def test_a_long_import_committing_far_below_the_window_is_still_analysed(org):
+    from django.utils import timezone
+
+    from vinculo.accounts.actors import SYSTEM
+    from vinculo.feedback.services import FeedbackData, file_feedback
+    from vinculo.journeys.models import Channel
+    from vinculo.textan.models import AnalysisState
+
+    item, _created = file_feedback(
+        actor=SYSTEM,
+        data=FeedbackData(
+            source="review",
+            text="Fatal",
+            unit=org.bilbao,
+            channel=Channel.objects.get(code="web"),
+            occurred_at=timezone.now(),
+        ),
+    )
+    # As if the file's first rows committed after 10,000 newer items were analysed.
+    AnalysisState.objects.update_or_create(pk=1, defaults={"last_feedback_id": item.pk + 10_000})
+
+    assert analyze_texts_task.call() == 0  # the usual window does not reach it
+    assert analyze_texts_task.call(feedback_from=item.pk) == 1  # the import names its first
+    assert TextAnalysis.objects.get(feedback=item).sentiment in ("negative", "very_negative")
