@@ -2,7 +2,8 @@
 
 from django.db.models import F, QuerySet
 
-from vinculo.accounts.models import ApiKey
+from vinculo.accounts.actors import Actor
+from vinculo.accounts.models import ApiKey, Unit
 
 
 def api_keys() -> QuerySet[ApiKey]:
@@ -10,3 +11,11 @@ def api_keys() -> QuerySet[ApiKey]:
     return ApiKey.objects.select_related("unit", "created_by").order_by(
         F("revoked_at").asc(nulls_first=True), "-created_at", "-id"
     )
+
+
+def units_in_scope(actor: Actor) -> QuerySet[Unit]:
+    """The units the actor may pick in a filter, in tree order."""
+    units = Unit.objects.order_by("path")
+    if actor.unit_ids is not None:
+        units = units.filter(pk__in=sorted(actor.unit_ids))
+    return units

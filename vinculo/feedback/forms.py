@@ -9,17 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
+from vinculo.accounts.queries import units_in_scope
 from vinculo.feedback.choices import Source
 from vinculo.feedback.queries import FeedbackFilter
 from vinculo.journeys.models import Channel
+from vinculo.lib.forms import date_input
 from vinculo.textan.choices import Emotion, Sentiment
 from vinculo.textan.queries import topic_paths
 
 ALL = ("", _("All"))
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class FeedbackFilterForm(forms.Form):
@@ -34,15 +32,12 @@ class FeedbackFilterForm(forms.Form):
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All")
     )
     channel = forms.ChoiceField(label=_("Channel"), required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=_date_input())
-    until = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    since = forms.DateField(label=_("From"), required=False, widget=date_input())
+    until = forms.DateField(label=_("To"), required=False, widget=date_input())
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = Unit.objects.order_by("path")
-        if actor.unit_ids is not None:
-            units = units.filter(pk__in=sorted(actor.unit_ids))
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units_in_scope(actor)  # type: ignore[attr-defined]
         channels = Channel.objects.order_by("name").values_list("code", "name")
         self.fields["channel"].choices = [ALL, *channels]  # type: ignore[attr-defined]
         paths = sorted(topic_paths().items(), key=lambda kv: kv[1])

@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
+from vinculo.accounts.queries import units_in_scope
 from vinculo.customers.choices import ConsentChannel, LifecycleStage
 from vinculo.journeys.models import Channel, InteractionType, JourneyStage, Touchpoint
+from vinculo.lib.forms import date_input
 from vinculo.surveys.builder_fields import (
     LANGUAGE_NAMES,
     condition_fields,
@@ -33,11 +35,6 @@ from vinculo.surveys.models import Survey
 from vinculo.surveys.queries import NPS_GROUPS, ResponseFilter
 
 CONSENT_CHANNELS = ["email", "sms", "phone", "whatsapp", "post", "surveys"]
-
-
-def _date_input() -> forms.DateInput:
-    # The browser's date picker always sends ISO dates, whatever the page's language.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SurveySettingsForm(forms.Form):
@@ -70,10 +67,7 @@ class SurveySettingsForm(forms.Form):
     def __init__(self, *args: Any, actor: Actor, survey: Survey | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.survey = survey
-        units = Unit.objects.order_by("path")
-        if actor.unit_ids is not None:
-            units = units.filter(pk__in=sorted(actor.unit_ids))
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units_in_scope(actor)  # type: ignore[attr-defined]
 
     @classmethod
     def initial_of(cls, survey: Survey) -> dict[str, Any]:
@@ -368,8 +362,8 @@ class ResponseFilterForm(forms.Form):
         label=_("Collected by"), choices=[("", _("All")), *Collector.choices], required=False
     )
     channel = forms.ChoiceField(label=_("Channel"), required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=_date_input())
-    until = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    since = forms.DateField(label=_("From"), required=False, widget=date_input())
+    until = forms.DateField(label=_("To"), required=False, widget=date_input())
     nps_group = forms.ChoiceField(
         label=_("NPS group"),
         required=False,
@@ -409,10 +403,7 @@ class ResponseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = Unit.objects.order_by("path")
-        if actor.unit_ids is not None:
-            units = units.filter(pk__in=sorted(actor.unit_ids))
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units_in_scope(actor)  # type: ignore[attr-defined]
         channels = Channel.objects.order_by("name").values_list("code", "name")
         self.fields["channel"].choices = [("", _("All")), *channels]  # type: ignore[attr-defined]
 

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
+from vinculo.accounts.queries import units_in_scope
+from vinculo.lib.forms import date_input
 from vinculo.textan.engine.topics import RuleError, compile_term
 from vinculo.textan.insights import DIMENSIONS, Kind
 from vinculo.textan.models import Topic
@@ -54,10 +56,6 @@ class TopicForm(forms.ModelForm[Topic]):
         return self._clean_terms("excluded_terms")
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class InsightFilterForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All")
@@ -71,8 +69,8 @@ class InsightFilterForm(forms.Form):
             (Kind.ANSWERS, _("Survey comments")),
         ],
     )
-    since = forms.DateField(label=_("From"), required=False, widget=_date_input())
-    until = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    since = forms.DateField(label=_("From"), required=False, widget=date_input())
+    until = forms.DateField(label=_("To"), required=False, widget=date_input())
     by = forms.ChoiceField(
         label=_("Break down by"),
         required=False,
@@ -86,10 +84,7 @@ class InsightFilterForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = Unit.objects.order_by("path")
-        if actor.unit_ids is not None:
-            units = units.filter(pk__in=sorted(actor.unit_ids))
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units_in_scope(actor)  # type: ignore[attr-defined]
 
     def dimension(self) -> str:
         self.is_valid()

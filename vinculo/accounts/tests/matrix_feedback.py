@@ -10,17 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
-from vinculo.accounts.actors import SYSTEM
 from vinculo.accounts.permissions import Perm
 from vinculo.accounts.tests.matrix import A, Endpoint, World
 from vinculo.accounts.tests.matrix_survey_api import op
 from vinculo.accounts.tests.matrix_survey_pages import get, post
 from vinculo.customers.models import Customer
 from vinculo.feedback.models import FeedbackItem
-from vinculo.feedback.services import FeedbackData, file_feedback
-from vinculo.journeys.models import Channel
+from vinculo.feedback.testing import filed
 from vinculo.test import Org
 from vinculo.textan.models import Topic, TopicSuggestion
 from vinculo.textan.services import FEEDBACK as FEEDBACK_TEXTS
@@ -32,18 +29,8 @@ VIEW, ADD, TOPICS = Perm.VIEW_FEEDBACK, Perm.ADD_FEEDBACK, Perm.MANAGE_TOPICS
 
 def sofias_review(org: Org, sofia: Customer) -> FeedbackItem:
     Topic.objects.create(name="Matriz", terms="tienda")
-    item, _created = file_feedback(
-        actor=SYSTEM,
-        data=FeedbackData(
-            source="review",
-            text="Soy Sofía Sevilla: me atendieron fatal en la tienda.",
-            unit=org.sevilla,
-            channel=Channel.objects.get(code="web"),
-            occurred_at=timezone.now(),
-            customer=sofia,
-            external_id="SOFIA-REVIEW-1",
-        ),
-    )
+    text = "Soy Sofía Sevilla: me atendieron fatal en la tienda."
+    item = filed(org.sevilla, text, "SOFIA-REVIEW-1", customer=sofia)
     # A pending suggested topic whose example is her review: read only by who sees her.
     write_analyses(FEEDBACK_TEXTS, [item.pk])
     TopicSuggestion.objects.create(

@@ -2,36 +2,16 @@
 
 from typing import Any
 
-from django.utils import timezone
-
-from vinculo.accounts.actors import SYSTEM
-from vinculo.accounts.models import Unit
-from vinculo.feedback.services import FeedbackData, file_feedback
-from vinculo.journeys.models import Channel
+from vinculo.feedback.testing import filed
 from vinculo.test import Org, People, client_for
 from vinculo.textan.models import TextTopic, Topic
 from vinculo.textan.tasks import analyze_texts_task
 
 
-def filed(org: Org, text: str, external_id: str, unit: Unit | None = None) -> int:
-    item, _created = file_feedback(
-        actor=SYSTEM,
-        data=FeedbackData(
-            source="review",
-            text=text,
-            unit=unit or org.bilbao,
-            channel=Channel.objects.get(code="web"),
-            occurred_at=timezone.now(),
-            external_id=external_id,
-        ),
-    )
-    return item.pk
-
-
 def test_the_inbox_marks_the_evidence_and_escapes_the_customers_html(
     org: Org, people: People
 ) -> None:
-    filed(org, "<script>alert(1)</script> Una vergüenza de servicio", "x-1")
+    filed(org.bilbao, "<script>alert(1)</script> Una vergüenza de servicio", "x-1")
     analyze_texts_task.call()
 
     page = client_for(people.bruno).get("/feedback/").content.decode()
@@ -44,9 +24,9 @@ def test_the_inbox_marks_the_evidence_and_escapes_the_customers_html(
 def test_the_inbox_filters_by_emotion_and_shows_only_the_persons_units(
     org: Org, people: People
 ) -> None:
-    filed(org, "Estoy harta, es una estafa", "a-1")
-    filed(org, "Muchas gracias por todo, encantada", "a-2")
-    filed(org, "Una estafa en Sevilla también", "a-3", unit=org.sevilla)
+    filed(org.bilbao, "Estoy harta, es una estafa", "a-1")
+    filed(org.bilbao, "Muchas gracias por todo, encantada", "a-2")
+    filed(org.sevilla, "Una estafa en Sevilla también", "a-3")
     analyze_texts_task.call()
 
     angry = client_for(people.bruno).get("/feedback/", {"emotion": "anger"}).content.decode()
@@ -59,7 +39,7 @@ def test_the_inbox_filters_by_emotion_and_shows_only_the_persons_units(
 def test_a_new_topic_rule_changes_the_topics_after_a_rerun(
     org: Org, people: People, django_capture_on_commit_callbacks: Any
 ) -> None:
-    item = filed(org, "El parking de la tienda siempre está lleno", "p-1")
+    item = filed(org.bilbao, "El parking de la tienda siempre está lleno", "p-1")
     analyze_texts_task.call()
     client = client_for(people.bruno)
 
@@ -76,14 +56,14 @@ def test_a_new_topic_rule_changes_the_topics_after_a_rerun(
     assert bad.status_code == 200 and "Línea 2" in bad.content.decode()
     assert saved.status_code == 302
     topic = Topic.objects.get(name="Aparcamiento")
-    assert TextTopic.objects.filter(analysis__feedback_id=item, topic=topic).exists()
+    assert TextTopic.objects.filter(analysis__feedback=item, topic=topic).exists()
     insights = client.get("/texts/").content.decode()
     assert "Aparcamiento" in insights
 
 
 def test_insights_suppress_small_groups_and_show_n(org: Org, people: People) -> None:
     for n in range(3):
-        filed(org, f"Una estafa, estoy indignado {n}", f"s-{n}")
+        filed(org.bilbao, f"Una estafa, estoy indignado {n}", f"s-{n}")
     analyze_texts_task.call()
 
     page = client_for(people.bruno).get("/texts/").content.decode()

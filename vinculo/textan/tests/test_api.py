@@ -3,11 +3,8 @@
 from typing import Any
 
 from django.test import Client
-from django.utils import timezone
 
-from vinculo.accounts.actors import SYSTEM
-from vinculo.feedback.services import FeedbackData, file_feedback
-from vinculo.journeys.models import Channel
+from vinculo.feedback.testing import filed
 from vinculo.test import Org, People, client_for
 from vinculo.textan.models import TextAnalysis, Topic
 from vinculo.textan.tasks import analyze_texts_task
@@ -17,20 +14,6 @@ T = "/api/v1/texts"
 
 def post(client: Client, url: str, body: dict[str, Any]) -> Any:
     return client.post(url, body, content_type="application/json")
-
-
-def file(org: Org, text: str, n: int, unit: Any = None) -> None:
-    file_feedback(
-        actor=SYSTEM,
-        data=FeedbackData(
-            source="review",
-            text=text,
-            unit=unit or org.bilbao,
-            channel=Channel.objects.get(code="web"),
-            occurred_at=timezone.now(),
-            external_id=f"t-{n}",
-        ),
-    )
 
 
 def test_a_text_is_read_with_its_evidence_and_nothing_is_stored(org: Org, people: People) -> None:
@@ -48,7 +31,7 @@ def test_a_text_is_read_with_its_evidence_and_nothing_is_stored(org: Org, people
 
 def test_insights_give_shares_with_n_intervals_and_suppression(org: Org, people: People) -> None:
     for n in range(40):
-        file(org, "Una estafa, estoy indignado" if n < 10 else "Todo correcto", n)
+        filed(org.bilbao, "Una estafa, estoy indignado" if n < 10 else "Todo correcto", f"t-{n}")
     analyze_texts_task.call()
     client = client_for(people.bruno)
 
@@ -65,9 +48,9 @@ def test_insights_give_shares_with_n_intervals_and_suppression(org: Org, people:
 
 def test_breakdown_and_trend_suppress_groups_below_the_minimum(org: Org, people: People) -> None:
     for n in range(35):
-        file(org, "Una estafa", n)
+        filed(org.bilbao, "Una estafa", f"t-{n}")
     for n in range(5):
-        file(org, "Una estafa", 100 + n, unit=org.sevilla)
+        filed(org.sevilla, "Una estafa", f"t-{100 + n}")
     analyze_texts_task.call()
 
     rows = client_for(people.bruno).get(f"{T}/breakdown", {"by": "unit"}).json()

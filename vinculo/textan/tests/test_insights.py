@@ -1,12 +1,8 @@
 """The insights' estimators against worked values, and whose texts they count."""
 
 import pytest
-from django.utils import timezone
 
-from vinculo.accounts.actors import SYSTEM
-from vinculo.accounts.models import Unit
-from vinculo.feedback.services import FeedbackData, file_feedback
-from vinculo.journeys.models import Channel
+from vinculo.feedback.testing import filed
 from vinculo.metrics.testing import answer, measure_survey
 from vinculo.surveys.choices import SurveyKind
 from vinculo.test import Org, People, actor_of, at
@@ -28,27 +24,13 @@ def test_mean_score_has_the_t_interval_worked_by_hand():
     assert mean_score(0, 0, 0).value is None
 
 
-def _file(org: Org, text: str, n: int, unit: Unit) -> None:
-    file_feedback(
-        actor=SYSTEM,
-        data=FeedbackData(
-            source="review",
-            text=text,
-            unit=unit,
-            channel=Channel.objects.get(code="web"),
-            occurred_at=timezone.now(),
-            external_id=f"i-{n}",
-        ),
-    )
-
-
 def test_a_unit_manager_counts_only_their_units_texts_and_small_groups_are_suppressed(
     org: Org, people: People
 ) -> None:
     for n in range(12):
-        _file(org, "Una estafa", n, org.bilbao)
+        filed(org.bilbao, "Una estafa", f"i-{n}")
     for n in range(20):
-        _file(org, "Todo perfecto", 100 + n, org.sevilla)
+        filed(org.sevilla, "Todo perfecto", f"i-{100 + n}")
     analyze_texts_task.call()
 
     norte = overview(actor_of(people.carmen), InsightFilter(min_sample=10))

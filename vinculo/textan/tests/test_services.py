@@ -122,23 +122,10 @@ def test_once_every_text_is_current_the_stale_sweep_looks_no_further(org):
 
 
 def test_a_long_import_committing_far_below_the_window_is_still_analysed(org):
-    from django.utils import timezone
-
-    from vinculo.accounts.actors import SYSTEM
-    from vinculo.feedback.services import FeedbackData, file_feedback
-    from vinculo.journeys.models import Channel
+    from vinculo.feedback.testing import filed
     from vinculo.textan.models import AnalysisState
 
-    item, _created = file_feedback(
-        actor=SYSTEM,
-        data=FeedbackData(
-            source="review",
-            text="Fatal",
-            unit=org.bilbao,
-            channel=Channel.objects.get(code="web"),
-            occurred_at=timezone.now(),
-        ),
-    )
+    item = filed(org.bilbao, "Fatal")
     # As if the file's first rows committed after 10,000 newer items were analysed.
     AnalysisState.objects.update_or_create(pk=1, defaults={"last_feedback_id": item.pk + 10_000})
 
