@@ -219,12 +219,24 @@ def find_clusters(texts: Sequence[tuple[int, str]]) -> list[Cluster]:
             continue
         closeness = rows @ centroid
         nearest = sorted(range(len(members)), key=lambda i: (-closeness[i], kept[members[i]][0]))
-        examples = tuple(
-            Example(kept[members[i]][0], _excerpt(kept[members[i]][1])) for i in nearest[:EXAMPLES]
-        )
+        examples = _distinct_examples(kept, [members[i] for i in nearest])
         name = _spelling(terms[0], (kept[m][1] for m in members))
         found.append(Cluster(name, terms, len(members), examples))
     return sorted(found, key=lambda c: (-c.size, c.name))
+
+
+def _distinct_examples(
+    kept: Sequence[tuple[int, str]], ordered: Sequence[int]
+) -> tuple[Example, ...]:
+    """The nearest texts, each wording once: copies of one template say nothing more."""
+    found: dict[str, Example] = {}
+    for index in ordered:
+        analysis_id, text = kept[index]
+        excerpt = _excerpt(text)
+        found.setdefault(excerpt.casefold(), Example(analysis_id, excerpt))
+        if len(found) == EXAMPLES:
+            break
+    return tuple(found.values())
 
 
 def readable_examples(
