@@ -4,15 +4,15 @@ filter them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Case, Exists, F, OuterRef, QuerySet, When
-from django.utils import timezone
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
 from vinculo.customers.queries import visible_customers
 from vinculo.feedback.models import FeedbackItem
+from vinculo.lib.dates import day_start
 from vinculo.textan.queries import topic_subtree
 
 
@@ -35,10 +35,6 @@ def visible_feedback(actor: Actor) -> QuerySet[FeedbackItem]:
     if actor.unit_ids is not None:
         rows = rows.filter(unit_id__in=actor.unit_ids)
     return rows
-
-
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def feedback_list(actor: Actor, filters: FeedbackFilter) -> QuerySet[FeedbackItem]:
@@ -68,9 +64,9 @@ def feedback_list(actor: Actor, filters: FeedbackFilter) -> QuerySet[FeedbackIte
     if f.topic is not None:
         rows = rows.filter(analysis__topics__topic_id__in=topic_subtree(f.topic)).distinct()
     if f.since is not None:
-        rows = rows.filter(occurred_at__gte=_start(f.since))
+        rows = rows.filter(occurred_at__gte=day_start(f.since))
     if f.until is not None:
-        rows = rows.filter(occurred_at__lt=_start(f.until + timedelta(days=1)))
+        rows = rows.filter(occurred_at__lt=day_start(f.until + timedelta(days=1)))
     if f.text:
         rows = rows.filter(text__icontains=f.text)
     if f.customer is not None:

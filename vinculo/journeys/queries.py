@@ -1,15 +1,15 @@
 """Read side of interactions: scoping, the customer timeline and its filters."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Max, Min, QuerySet, Sum
-from django.utils import timezone
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
 from vinculo.journeys.models import Channel, Interaction, InteractionType
+from vinculo.lib.dates import day_start
 
 
 def visible_interactions(actor: Actor) -> QuerySet[Interaction]:
@@ -26,10 +26,6 @@ class TimelineFilter:
     interaction_type: str = ""
     since: date | None = None
     until: date | None = None
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def customer_timeline(customer_id: int, filters: TimelineFilter) -> QuerySet[Interaction]:
@@ -71,9 +67,9 @@ def _narrowed(rows: QuerySet[Interaction], filters: TimelineFilter) -> QuerySet[
     if filters.interaction_type:
         rows = rows.filter(touchpoint__interaction_type__code=filters.interaction_type)
     if filters.since:
-        rows = rows.filter(occurred_at__gte=_day_start(filters.since))
+        rows = rows.filter(occurred_at__gte=day_start(filters.since))
     if filters.until:
-        rows = rows.filter(occurred_at__lt=_day_start(filters.until + timedelta(days=1)))
+        rows = rows.filter(occurred_at__lt=day_start(filters.until + timedelta(days=1)))
     return rows.order_by("-occurred_at", "-id")
 
 

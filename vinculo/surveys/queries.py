@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
 from vinculo.accounts.permissions import Perm
 from vinculo.customers.queries import is_visible, visible_customers
+from vinculo.lib.dates import day_start
 from vinculo.surveys.choices import InvitationStatus
 from vinculo.surveys.choices import QuestionKind as K
 from vinculo.surveys.events import HEADLINE_KINDS
@@ -120,10 +120,6 @@ class ResponseFilter:
     score: tuple[str, int, int] | None = None
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def filtered_responses(actor: Actor, filters: ResponseFilter) -> QuerySet[Response]:
     """The actor's responses narrowed by ``filters``, newest first."""
     rows = visible_responses(actor)
@@ -140,12 +136,12 @@ def filtered_responses(actor: Actor, filters: ResponseFilter) -> QuerySet[Respon
     # A complete response counts on the day it was completed (as in the metrics), one in
     # progress on the day it was started.
     if filters.since:
-        start = _day_start(filters.since)
+        start = day_start(filters.since)
         rows = rows.filter(
             Q(completed_at__gte=start) | Q(completed_at__isnull=True, started_at__gte=start)
         )
     if filters.until:
-        end = _day_start(filters.until + timedelta(days=1))
+        end = day_start(filters.until + timedelta(days=1))
         rows = rows.filter(
             Q(completed_at__lt=end) | Q(completed_at__isnull=True, started_at__lt=end)
         )

@@ -11,16 +11,16 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
 from vinculo.journeys.models import Channel, JourneyStage, Touchpoint
+from vinculo.lib.dates import day_start
 from vinculo.metrics.stats import Estimate, proportion, t_quantile
 from vinculo.surveys.choices import SurveyKind
 from vinculo.textan.choices import Emotion
@@ -79,10 +79,6 @@ def mean_score(n: int, total: float, total_sq: float) -> Estimate:
     return Estimate(value, value - half, value + half, n)
 
 
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-
-
 def analyses(actor: Actor, f: InsightFilter) -> QuerySet[TextAnalysis]:
     """The analyses of the texts in scope, each with its unit, channel, touchpoint, stage
     and time, whichever kind of text it is."""
@@ -106,9 +102,9 @@ def analyses(actor: Actor, f: InsightFilter) -> QuerySet[TextAnalysis]:
             unit_ref__in=Unit.objects.filter(path__startswith=f.unit.path).values("pk")
         )
     if f.since is not None:
-        rows = rows.filter(written__gte=_start(f.since))
+        rows = rows.filter(written__gte=day_start(f.since))
     if f.until is not None:
-        rows = rows.filter(written__lt=_start(f.until + timedelta(days=1)))
+        rows = rows.filter(written__lt=day_start(f.until + timedelta(days=1)))
     return rows
 
 

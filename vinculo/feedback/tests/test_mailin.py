@@ -21,12 +21,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from vinculo.feedback.mailin import (
-    MailboxUnavailable,
-    fetch_imap,
-    fetch_maildir,
-    without_quotes,
-)
+from vinculo.feedback.mailin import MailboxUnavailable, fetch_imap, fetch_maildir
+from vinculo.feedback.mailmessage import without_quotes
 from vinculo.feedback.models import FeedbackItem
 from vinculo.feedback.tasks import fetch_feedback_mail_task
 from vinculo.journeys.models import Interaction
