@@ -14,10 +14,12 @@ a row, so the matrix cannot silently fall behind the code.
 
 import io
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vinculo.accounts.permissions import Perm
@@ -35,8 +37,14 @@ from vinculo.api import api
 from vinculo.customers.models import Identity
 from vinculo.customers.services import create_customer
 from vinculo.imports.models import ImportJob
-from vinculo.journeys.models import Interaction
-from vinculo.test import Org, People, add_interaction, client_for
+from vinculo.journeys.models import Channel, Interaction
+from vinculo.test import (
+    add_interaction,
+    build_org,
+    build_people,
+    client_for,
+    reseed_catalogue,
+)
 
 SOFIA_MARKS = ("Sofía Sevilla", "655000111", "SOFIA-EV-1", SOFIA_ANSWER)
 SEES_SOFIA = {"alicia", "bruno", "elena", "fernando", "gabriel"}
@@ -53,6 +61,7 @@ MANAGER = {
     Perm.VIEW_METRICS,
     Perm.VIEW_FEEDBACK,
     Perm.ADD_FEEDBACK,
+    Perm.EXPORT_FEEDBACK,
 }
 PERSON_PERMS = {
     "alicia": set(Perm),
@@ -72,7 +81,9 @@ PERSON_PERMS = {
         Perm.VIEW_METRICS,
         Perm.VIEW_FEEDBACK,
         Perm.ADD_FEEDBACK,
+        Perm.EXPORT_FEEDBACK,
         Perm.MANAGE_TOPICS,
+        Perm.SCORE_TEXTS,
     },
     "carmen": MANAGER,
     "diego": MANAGER,
@@ -109,9 +120,9 @@ API = (
 ENDPOINTS = PAGES + API
 
 
-@pytest.fixture
-def world(org: Org, people: People, settings: Any) -> World:
-    settings.SMS_PROVIDER = ""  # SMS invitations wait in the queue: no provider is called
+def _build_world() -> World:
+    org = build_org()
+    people = build_people(org)
     sofia = create_customer(
         identities={"phone": "+34655000111"},
         name="Sofía Sevilla",
@@ -137,6 +148,27 @@ def world(org: Org, people: People, settings: Any) -> World:
     return World(
         org, people, sofia.pk, bea.pk, sofia_event.pk, job.pk, key.pk, surveys, feedback.pk
     )
+
+
+@pytest.fixture(scope="module")
+def _shared_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world is built once for the module, inside a transaction rolled back at its end.
+
+    Each test runs in a savepoint inside that transaction (pytest-django's ``db``, as in
+    Django's TestCase), so what one call writes is undone before the next; building the
+    world per case cost most of the matrix's time.
+    """
+    with django_db_blocker.unblock(), override_settings(SMS_PROVIDER=""), transaction.atomic():
+        if not Channel.objects.exists():
+            reseed_catalogue()  # a transactional test before this module flushed them
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(_shared_world: World, db: None, settings: Any) -> World:
+    settings.SMS_PROVIDER = ""  # SMS invitations wait in the queue: no provider is called
+    return _shared_world
 
 
 def _call(client: Client, endpoint: Endpoint, world: World) -> Any:
