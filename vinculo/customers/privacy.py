@@ -1,8 +1,9 @@
 """Personal data rights: export everything held about a customer, and erase it.
 
 Erasure removes what identifies the person (identities, name, free attributes, the merge
-snapshots that copied them) and keeps the anonymous facts (interactions, lifecycle stage,
-home unit), so figures computed before and after do not jump. It is audited by a
+snapshots that copied them, what they wrote in feedback and survey answers) and keeps the
+anonymous facts (interactions, lifecycle stage, home unit, scores, what the text analysis
+found), so figures computed before and after do not jump. It is audited by a
 ``CustomerErasure`` that names the customer only by id.
 """
 
@@ -18,6 +19,9 @@ from vinculo.customers.models import Customer, CustomerErasure, CustomerMerge, I
 from vinculo.feedback.models import FeedbackItem
 from vinculo.journeys.models import Interaction
 from vinculo.lib.locks import lock_identities
+from vinculo.surveys.corrections import snapshot
+from vinculo.surveys.models import Answer, Question, Response, ResponseChange
+from vinculo.surveys.questions import TEXT_KINDS
 from vinculo.textan.models import TextAnalysis, TextTopic
 from vinculo.textan.services import ERASED
 
@@ -93,6 +97,21 @@ def export_customer(customer: Customer) -> dict[str, Any]:
             .select_related("unit")
             .order_by("occurred_at", "id")
         ],
+        "responses": [
+            {
+                "survey": r.survey.name,
+                "status": r.status,
+                "started_at": r.started_at.isoformat(),
+                "completed_at": r.completed_at.isoformat() if r.completed_at else None,
+                "unit": r.unit.code,
+                "channel": r.channel.code,
+                "language": r.language,
+                "answers": snapshot(r)["answers"],
+            }
+            for r in Response.objects.filter(customer=customer)
+            .select_related("survey", "unit", "channel")
+            .order_by("started_at", "id")
+        ],
         "merges": [
             {"merged_id": m.merged_id, "at": m.created_at.isoformat(), "by": m.actor_label}
             for m in CustomerMerge.objects.filter(survivor=customer).order_by("created_at")
@@ -124,6 +143,7 @@ def erase_customer(*, customer_id: int, actor: Actor, reason: str) -> CustomerEr
     written.update(
         text="", title="", author="", contact={}, attributes={}, updated_at=timezone.now()
     )
+    _erase_written_answers(related)
     # Keys made from a row's content ("nk:" + a hash of identities and facts) could be
     # matched against guessed phones; rows keep a unique key that reveals nothing.
     Interaction.objects.filter(customer_id__in=related, external_id__startswith="nk:").update(
@@ -149,3 +169,25 @@ def erase_customer(*, customer_id: int, actor: Actor, reason: str) -> CustomerEr
         identities_deleted=identities_deleted,
         interactions_scrubbed=scrubbed,
     )
+
+
+def _erase_written_answers(customer_ids: list[int]) -> None:
+    """What they typed into surveys (free text, e-mail, phone) goes, here and in the audit
+    of corrections; scores, choices and what the text analysis found stay."""
+    typed = Answer.objects.filter(
+        response__customer_id__in=customer_ids, question__kind__in=TEXT_KINDS
+    ).exclude(text="")
+    TextAnalysis.objects.filter(answer__in=typed).update(evidence=[], text_digest=ERASED)
+    TextTopic.objects.filter(analysis__answer__in=typed).update(start=0, end=0)
+    typed.update(text="", updated_at=timezone.now())
+    for change in ResponseChange.objects.filter(before__customer__in=customer_ids):
+        keys = set(
+            Question.objects.filter(
+                version__survey_id=change.survey_id, kind__in=TEXT_KINDS
+            ).values_list("key", flat=True)
+        )
+        answers = change.before.get("answers", {})
+        change.before["answers"] = {
+            key: "" if key.split(".")[0] in keys else value for key, value in answers.items()
+        }
+        change.save(update_fields=["before", "updated_at"])

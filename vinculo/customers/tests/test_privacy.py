@@ -9,7 +9,14 @@ from vinculo.customers.privacy import erase_customer, export_customer
 from vinculo.customers.queries import search_customers
 from vinculo.customers.services import merge_customers
 from vinculo.journeys.models import Interaction
+from vinculo.surveys.corrections import correct_response
+from vinculo.surveys.models import Answer, ResponseChange
+from vinculo.surveys.testing import published_survey
+from vinculo.surveys.tests.responses_helpers import answered
 from vinculo.test import Org, People, actor_of, add_interaction, client_for, make_customer
+from vinculo.textan.models import TextAnalysis
+from vinculo.textan.services import ERASED
+from vinculo.textan.tasks import analyze_texts_task
 
 
 def _ana_with_history(org: Org, people: People) -> Customer:
@@ -106,3 +113,62 @@ def test_the_api_exports_and_erases_with_the_right_permissions(org: Org, people:
     assert not_allowed.status_code == 403
     assert erased.status_code == 200
     assert erased.json()["identities_deleted"] == 3
+
+
+def test_what_a_customer_typed_into_surveys_is_exported_and_then_erased(
+    org: Org, people: People
+) -> None:
+    ana = make_customer("Ana García", email="ana@example.com")
+    survey = published_survey(unit=org.bilbao)
+    response = answered(
+        survey,
+        org.bilbao,
+        {"nps": 3, "csat": 2, "mejora": "Llamadme al 600 11 22 33, fatal"},
+        customer=ana,
+    )
+    analyze_texts_task.call()
+    correct_response(
+        actor=actor_of(people.alicia),
+        response_id=response.pk,
+        answers={"mejora": "Soy Ana García, fatal la espera"},
+        reason="typo",
+    )
+    analyze_texts_task.call()
+
+    exported = export_customer(ana)["responses"]
+
+    assert exported[0]["survey"] == "Tu visita"
+    assert exported[0]["answers"] == {
+        "nps": 3,
+        "csat": 2,
+        "mejora": "Soy Ana García, fatal la espera",
+    }
+
+    erase_customer(customer_id=ana.pk, actor=actor_of(people.alicia), reason="RGPD-44")
+
+    answers = dict(Answer.objects.values_list("question__key", "text"))
+    assert answers["mejora"] == ""
+    assert Answer.objects.get(question__key="nps").number == 3  # the score stays for metrics
+    change = ResponseChange.objects.get()
+    assert change.before["answers"] == {"nps": 3, "csat": 2, "mejora": ""}
+    analysis = TextAnalysis.objects.get(answer__question__key="mejora")
+    assert analysis.sentiment in ("negative", "very_negative")  # what it said stays
+    assert (analysis.evidence, analysis.text_digest) == ([], ERASED)
+    analyze_texts_task.call()  # the erased text is never read again as new
+    assert TextAnalysis.objects.get(pk=analysis.pk).sentiment == analysis.sentiment
+
+
+def test_erasing_one_customer_leaves_what_others_typed(org: Org, people: People) -> None:
+    ana, luis = (
+        make_customer("Ana", phone="+34600112233"),
+        make_customer("Luis", phone="+34600445566"),
+    )
+    survey = published_survey(unit=org.bilbao)
+    answered(survey, org.bilbao, {"nps": 3, "csat": 2, "mejora": "de Ana"}, customer=ana)
+    answered(survey, org.bilbao, {"nps": 4, "csat": 2, "mejora": "de Luis"}, customer=luis)
+    answered(survey, org.bilbao, {"nps": 5, "csat": 2, "mejora": "anónimo"})
+
+    erase_customer(customer_id=ana.pk, actor=actor_of(people.alicia), reason="RGPD-45")
+
+    texts = set(Answer.objects.filter(question__key="mejora").values_list("text", flat=True))
+    assert texts == {"", "de Luis", "anónimo"}
