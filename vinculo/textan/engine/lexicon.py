@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from vinculo.textan.engine.text import Kind, Token, fold_term, unelongated
+from vinculo.textan.engine.text import Kind, Token, fold_term, superlative_bases, unelongated
 
 LEXICONS = Path(__file__).resolve().parent.parent / "lexicons"
 ENGINE_VERSION = "1"
@@ -123,7 +123,7 @@ class _Node:
         word = token.text
         step = self.exact.get(word)
         if step is None:
-            for spelling in unelongated(word):
+            for spelling in (*unelongated(word), *superlative_bases(word)):
                 if (step := self.exact.get(spelling)) is not None:
                     break
         if step is not None:

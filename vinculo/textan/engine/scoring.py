@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from vinculo.textan.engine.lexicon import Entry, Lexicon, Role
-from vinculo.textan.engine.text import Kind, Token, unelongated
+from vinculo.textan.engine.text import Kind, Token, is_superlative, unelongated
 
 NEGATION_REACH = 3  # words
 BOOST_REACH = 2  # words
@@ -32,6 +32,7 @@ CONCORD_STRESS = 1.2  # per extra negator in reach
 NEGATED_NEGATIVE = 0.5  # what is left of a negated negative term, besides the flip
 CAPS_STRESS = 1.3
 STRETCH_STRESS = 1.2
+SUPERLATIVE_STRESS = 1.3  # "carísimo" read as "muy caro" when only "caro" is listed
 EXCLAIM_STEP, EXCLAIM_MAX = 0.3, 3
 QUESTION_WEIGHT = 0.5
 ALPHA = 15.0
@@ -225,6 +226,9 @@ def _hit(
         stress *= CAPS_STRESS
     if any(unelongated(t.text) for t in sentence[i : i + entry.size]):
         stress *= STRETCH_STRESS
+    listed = {e.text for e in entry.elements}
+    if any(is_superlative(t.text) and t.text not in listed for t in sentence[i : i + entry.size]):
+        stress *= SUPERLATIVE_STRESS
     in_reach = state.word - state.negator_at <= NEGATION_REACH
     # Emojis are never negated ("sin un solo corte 😄"), nor idioms that hold their own
     # negator ("no funciona").

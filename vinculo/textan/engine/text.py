@@ -45,6 +45,8 @@ _TOKEN = re.compile(
 _SPEECH = {"w": Kind.WORD, "n": Kind.NUMBER, "e": Kind.EMOJI, "q": Kind.QUESTION}
 _SPEECH |= {"x": Kind.EXCLAIM, "s": Kind.STOP, "b": Kind.BREAK}
 _ELONGATED = re.compile(r"(.)\1{2,}")
+# Spanish absolute superlatives, folded: "carísimo", "amabilísimas", "riquísimo".
+_SUPERLATIVE = re.compile(r"^([a-zñ]{2,}?)(?:isim[oa]s?)$")
 
 
 @lru_cache(maxsize=4096)
@@ -97,3 +99,30 @@ def unelongated(word: str) -> list[str]:
     if not _ELONGATED.search(word):
         return []
     return [_ELONGATED.sub(r"\1\1", word), _ELONGATED.sub(r"\1", word)]
+
+
+def is_superlative(word: str) -> bool:
+    return _SUPERLATIVE.match(word) is not None
+
+
+def superlative_bases(word: str) -> list[str]:
+    """The adjectives a Spanish superlative can come from, folded: "carisimo" -> caro,
+    "amabilisima" -> amable, "riquisimo" -> rico, "larguisimo" -> largo, "felicisimo" ->
+    feliz, "facilisimo" -> facil. Most are not words; the lexicon tells which one is."""
+    match = _SUPERLATIVE.match(word)
+    if match is None:
+        return []
+    stem = match.group(1)
+    plural = "s" if word.endswith("s") else ""
+    feminine = word.rstrip("s").endswith("a")
+    vowel = "a" if feminine else "o"
+    bases = [stem + vowel + plural, stem + "e" + plural, stem + ("es" if plural else "")]
+    if stem.endswith("abil"):
+        bases.append(stem[:-4] + "able" + plural)
+    if stem.endswith("qu"):
+        bases.append(stem[:-2] + "c" + vowel + plural)
+    if stem.endswith("gu"):
+        bases.append(stem[:-1] + vowel + plural)
+    if stem.endswith("c"):
+        bases.append(stem[:-1] + "z")
+    return bases

@@ -36,6 +36,24 @@ def test_each_booster_stresses_once_more():
     assert twice.score < once.score
 
 
+@pytest.mark.parametrize(
+    ("superlative", "plain"),
+    [
+        ("El técnico fue amabilísimo", "El técnico fue amable"),
+        ("Un proceso lentísimo", "Un proceso lento"),
+        ("Me quedé felicísima", "Me quedé feliz"),
+    ],
+)
+def test_spanish_superlatives_read_as_their_adjective_stressed(superlative, plain):
+    stressed, base = analyze(superlative), analyze(plain)
+
+    assert base.score != 0
+    assert abs(stressed.score) > abs(base.score) and stressed.score * base.score > 0
+    assert superlative[stressed.evidence[0].start : stressed.evidence[0].end].endswith(
+        ("ísimo", "ísima")
+    )
+
+
 def test_what_follows_but_weighs_more_than_what_precedes_it():
     ends_bad = analyze(
         "El personal fue amable pero el problema sigue sin resolver y es un desastre"
