@@ -3,26 +3,28 @@ an identity it carries is known, and then on that customer's timeline."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from vinculo.accounts.actors import Actor
+from vinculo.accounts.actors import SYSTEM, Actor
 from vinculo.accounts.models import Unit
 from vinculo.customers.models import Customer
 from vinculo.customers.queries import is_visible
 from vinculo.customers.services import IdentityConflict, find_by_identities
 from vinculo.feedback.choices import COMPLAINT_TYPE, FEEDBACK_TYPE, Source
 from vinculo.feedback.models import FeedbackItem
-from vinculo.journeys.models import Channel, Interaction, InteractionType
+from vinculo.journeys.models import Channel, Interaction, InteractionType, Touchpoint
 from vinculo.journeys.services import record_interaction, touchpoint_for
 
 TIMELINE_SOURCE = "feedback"
 TIMELINE_KIND = "feedback_item"
 EXCERPT = 200  # characters of the text the timeline row shows
+BULK_ROWS = 500
+BULK_CHARACTERS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -77,22 +79,17 @@ def existing(data: FeedbackData) -> FeedbackItem | None:
     )
 
 
-@transaction.atomic
-def file_feedback(*, actor: Actor, data: FeedbackData) -> tuple[FeedbackItem, bool]:
-    """Stores one item; the same (source, site, external_id) again stores nothing and
-    returns the stored item. Returns (item, created)."""
-    found = existing(data)
-    if found is not None:
-        return found, False
-    interaction_type = _interaction_type(data.source)
-    item = FeedbackItem(
+def _new_item(
+    data: FeedbackData, customer: Customer | None, touchpoint: Touchpoint
+) -> FeedbackItem:
+    return FeedbackItem(
         source=data.source,
         site=data.site,
         external_id=data.external_id,
         channel=data.channel,
-        touchpoint=touchpoint_for(channel=data.channel, interaction_type=interaction_type),
+        touchpoint=touchpoint,
         unit=data.unit,
-        customer=_customer_for(actor, data),
+        customer=customer,
         occurred_at=data.occurred_at,
         rating=data.rating,
         rating_max=data.rating_max if data.rating is not None else None,
@@ -102,6 +99,18 @@ def file_feedback(*, actor: Actor, data: FeedbackData) -> tuple[FeedbackItem, bo
         contact=dict(data.contact),
         attributes=dict(data.attributes),
     )
+
+
+@transaction.atomic
+def file_feedback(*, actor: Actor, data: FeedbackData) -> tuple[FeedbackItem, bool]:
+    """Stores one item; the same (source, site, external_id) again stores nothing and
+    returns the stored item. Returns (item, created)."""
+    found = existing(data)
+    if found is not None:
+        return found, False
+    interaction_type = _interaction_type(data.source)
+    touchpoint = touchpoint_for(channel=data.channel, interaction_type=interaction_type)
+    item = _new_item(data, _customer_for(actor, data), touchpoint)
     try:
         with transaction.atomic():
             item.save()
@@ -114,6 +123,48 @@ def file_feedback(*, actor: Actor, data: FeedbackData) -> tuple[FeedbackItem, bo
     if item.customer is not None:
         put_on_timeline(item)
     return item, True
+
+
+@transaction.atomic
+def file_new(items: Sequence[FeedbackData]) -> list[tuple[FeedbackItem, bool]]:
+    """Files items an import has checked (valid, not stored yet, each key once, customers
+    already matched) with multi-row inserts: several times faster than one by one. If a
+    concurrent import stored some of them meanwhile, they go one by one instead, and those
+    come back as stored (created False)."""
+    types = {code: _interaction_type(code) for code in {d.source for d in items}}
+    touchpoints: dict[tuple[int, int], Touchpoint] = {}
+    rows = []
+    for data in items:
+        kind = types[data.source]
+        key = (data.channel.pk, kind.pk)
+        if key not in touchpoints:
+            touchpoints[key] = touchpoint_for(channel=data.channel, interaction_type=kind)
+        rows.append(_new_item(data, data.customer, touchpoints[key]))
+    try:
+        with transaction.atomic():
+            for batch in _batches(rows):
+                FeedbackItem.objects.bulk_create(batch)
+    except IntegrityError:
+        return [file_feedback(actor=SYSTEM, data=data) for data in items]
+    for item in rows:
+        if item.customer is not None:
+            put_on_timeline(item)
+    return [(item, True) for item in rows]
+
+
+def _batches(rows: list[FeedbackItem]) -> Iterator[list[FeedbackItem]]:
+    """Inserts of at most BULK_ROWS items and about BULK_CHARACTERS of text each: a file of
+    long e-mail threads does not become one statement of hundreds of megabytes."""
+    batch: list[FeedbackItem] = []
+    size = 0
+    for row in rows:
+        if batch and (len(batch) >= BULK_ROWS or size + len(row.text) > BULK_CHARACTERS):
+            yield batch
+            batch, size = [], 0
+        batch.append(row)
+        size += len(row.text)
+    if batch:
+        yield batch
 
 
 @transaction.atomic

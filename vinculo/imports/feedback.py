@@ -1,14 +1,11 @@
 """Validating and filing feedback rows (reviews, complaints, call notes...), chunk by chunk.
 
-Every valid row goes through ``file_feedback``, the one place that files an item, so an
-imported item is the same as one sent to the API: stored once per (source, site,
-external_id), and on its customer's timeline when the row names a known customer. A row
-never creates a customer: identities nobody has stay in the item's ``contact``, so a person
-can match it later.
-
-Filing row by row is slower than the interactions path's bulk inserts (a few thousand rows
-a second rather than tens of thousands) and plenty for feedback exports; the lookups that
-repeat (units, channels, identity owners, customers) are still done once per file or chunk.
+Valid rows are stored by ``feedback.services.file_new`` with multi-row inserts, after the
+lookups that repeat (units, channels, identity owners, customers, the items already
+stored) were done once per file or chunk. An imported item is the same as one sent to the
+API: stored once per (source, site, external_id), and on its customer's timeline when the
+row names a known customer. A row never creates a customer: identities nobody has stay in
+the item's ``contact``, so a person can match it later.
 """
 
 from collections import defaultdict
@@ -21,13 +18,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from vinculo.accounts.actors import SYSTEM
 from vinculo.accounts.models import Unit
 from vinculo.customers.models import Customer
 from vinculo.feedback.choices import DEFAULT_CHANNEL, Source
 from vinculo.feedback.models import FeedbackItem
 from vinculo.feedback.schemas import MAX_TEXT
-from vinculo.feedback.services import FeedbackData, file_feedback
+from vinculo.feedback.services import FeedbackData, file_new
 from vinculo.imports.columns import IDENTITY_COLUMNS, fold, map_header
 from vinculo.imports.errors import RowError
 from vinculo.imports.interactions import Counts
@@ -169,13 +165,17 @@ class FeedbackImporter:
             return  # nothing will be kept: go on validating only
         filed = _already_filed(fields for _owner, fields in matched)
         customers = Customer.objects.in_bulk({owner for owner, _f in matched if owner is not None})
+        new: list[FeedbackData] = []
         for owner, fields in matched:
-            if (fields["source"], fields["site"], fields["external_id"]) in filed:
-                counts.unchanged += 1  # a re-import: file_feedback would return it as well
+            key = (fields["source"], fields["site"], fields["external_id"])
+            if key in filed:
+                counts.unchanged += 1  # a re-import, or the same item twice in the file
                 continue
+            if fields["external_id"]:
+                filed.add(key)
             customer = customers.get(owner) if owner is not None else None
-            data = FeedbackData(customer=customer, **fields)
-            item, created = file_feedback(actor=SYSTEM, data=data)
+            new.append(FeedbackData(customer=customer, **fields))
+        for item, created in file_new(new) if new else []:
             if created:
                 counts.created += 1
                 self.first_filed = self.first_filed or item.pk

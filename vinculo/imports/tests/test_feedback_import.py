@@ -1,6 +1,6 @@
 """Importing feedback files (reviews, complaints...) through the imports engine."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +14,11 @@ from vinculo.accounts.permissions import Perm
 from vinculo.accounts.services import create_api_key
 from vinculo.customers.models import Customer
 from vinculo.feedback.models import FeedbackItem
+from vinculo.feedback.services import FeedbackData, file_new
 from vinculo.imports.errors import describe
 from vinculo.imports.models import ImportJob
 from vinculo.imports.tests.helpers import import_file, write_csv
-from vinculo.journeys.models import Interaction
+from vinculo.journeys.models import Channel, Interaction
 from vinculo.test import Org, People, client_for, make_customer
 
 HEADER = ["external_id", "source", "site", "occurred_at", "unit", "rating", "text", "email"]
@@ -123,6 +124,45 @@ def test_importing_the_same_file_twice_stores_each_item_once(org: Org, tmp_path:
     assert (item.source, item.site, item.channel.code) == ("review", "Google", "web")
     assert (item.rating, item.rating_max) == (5, 5)
     assert item.occurred_at.isoformat() == "2026-03-01T09:30:00+00:00"  # Madrid, CET
+
+
+def test_the_same_item_twice_in_one_file_is_stored_once(org: Org, tmp_path: Path) -> None:
+    path = _reviews(tmp_path, GOOD[0], GOOD[1], GOOD[0])
+
+    result = _feedback(path)
+
+    assert (result.created, result.unchanged) == (2, 1)
+    assert FeedbackItem.objects.filter(external_id="G-1").count() == 1
+
+
+def test_items_stored_meanwhile_by_another_import_come_back_as_stored(org: Org) -> None:
+    """file_new's fallback: a concurrent import stored one of the items between this
+    import's look-up and its insert, so the multi-row insert breaks the unique key."""
+    web = Channel.objects.get(code="web")
+    when = datetime(2026, 3, 1, 10, tzinfo=UTC)
+
+    def review(external_id: str) -> FeedbackData:
+        return FeedbackData(
+            source="review",
+            text="Bien",
+            unit=org.bilbao,
+            channel=web,
+            occurred_at=when,
+            site="Google",
+            external_id=external_id,
+        )
+
+    ((first, _created),) = file_new([review("R-1")])
+
+    filed = file_new([review("R-0"), review("R-1"), review("R-2")])
+
+    assert [(item.external_id, created) for item, created in filed] == [
+        ("R-0", True),
+        ("R-1", False),
+        ("R-2", True),
+    ]
+    assert filed[1][0].pk == first.pk
+    assert FeedbackItem.objects.count() == 3
 
 
 def test_an_xlsx_file_with_spanish_columns_and_source_names_imports(
