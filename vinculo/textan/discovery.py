@@ -3,10 +3,11 @@
 The method: the most recent uncategorised texts (feedback items and open answers of
 customer surveys; employees' answers never, their surveys promise anonymity) in Spanish or
 English become TF-IDF vectors of their folded words and of pairs of adjacent words (both
-kept), leaving out stopwords, numbers, words under three letters and the sentiment
-lexicons' single words (they say how people feel, not what about); a term must be in at
-least ``MIN_DF`` texts. K-means (fixed seed) groups them; k is the one of 2..12 (at most
-one cluster per ``MIN_SIZE`` texts) with the best cosine silhouette. A cluster becomes a
+kept), leaving out stopwords, numbers, words under three letters, the words of the units'
+names (a store is not a topic) and the sentiment lexicons' single words (they say how
+people feel, not what about); a term must be in at least ``MIN_DF`` texts. K-means (fixed
+seed) groups them; k is the one of 2..12 (at most one cluster per ``MIN_SIZE`` texts) with
+the best cosine silhouette. A cluster becomes a
 suggestion when it holds ``MIN_SIZE`` texts or more, its top term is in at least
 ``COHERENCE`` of them (otherwise it is the leftovers, not a theme), and not all of its top
 terms are terms of an existing rule. The same texts give the same suggestions.
@@ -28,6 +29,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 
 from vinculo.accounts.actors import Actor
+from vinculo.accounts.models import Unit
 from vinculo.surveys.choices import SurveyKind
 from vinculo.textan.engine.lexicon import NUMBER_WORDS, Element, lexicon, parse_term, stopwords
 from vinculo.textan.engine.text import Kind, tokens
@@ -87,10 +89,19 @@ def ignored_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def features(text: str) -> list[str]:
+def place_words() -> frozenset[str]:
+    """The folded words of the units' names and codes ("Sevilla Nervión", "bilbao-centro"):
+    comments name their store all the time, and a store is not a topic."""
+    words: set[str] = set()
+    for name, code in Unit.objects.values_list("name", "code"):
+        words.update(t.text for t in tokens(f"{name} {code}") if t.kind == Kind.WORD)
+    return frozenset(words)
+
+
+def features(text: str, also_ignored: frozenset[str] = frozenset()) -> list[str]:
     """The text's kept words, and each pair of adjacent kept words (a phrase a topic rule
     can match as written: no stopword or punctuation between them)."""
-    ignored = ignored_words()
+    ignored = ignored_words() | also_ignored if also_ignored else ignored_words()
     found: list[str] = []
     previous = ""
     for token in tokens(text):
@@ -182,11 +193,17 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
 
 
-def find_clusters(texts: Sequence[tuple[int, str]]) -> list[Cluster]:
-    """The suggestions these (analysis id, text) pairs hold, largest first."""
+def find_clusters(
+    texts: Sequence[tuple[int, str]], also_ignored: frozenset[str] = frozenset()
+) -> list[Cluster]:
+    """The suggestions these (analysis id, text) pairs hold, largest first; words of
+    ``also_ignored`` (place names) are left out as stopwords are."""
     if len(texts) < 2 * MIN_SIZE:
         return []
-    vectorizer = TfidfVectorizer(analyzer=features, min_df=MIN_DF, sublinear_tf=True)
+    ignored = ignored_words() | also_ignored
+    vectorizer = TfidfVectorizer(
+        analyzer=lambda text: features(text, ignored), min_df=MIN_DF, sublinear_tf=True
+    )
     try:
         matrix = vectorizer.fit_transform([text for _pk, text in texts])
     except ValueError:  # no term in MIN_DF texts

@@ -17,7 +17,7 @@ from vinculo.feedback.models import FeedbackItem
 from vinculo.surveys.choices import QuestionKind
 from vinculo.surveys.models import Answer
 from vinculo.textan.choices import SuggestionStatus
-from vinculo.textan.discovery import find_clusters, uncategorised
+from vinculo.textan.discovery import find_clusters, place_words, uncategorised
 from vinculo.textan.engine import lexicon
 from vinculo.textan.engine.pipeline import Analysis, analyze
 from vinculo.textan.engine.topics import Topics
@@ -246,7 +246,7 @@ def discover_topics(*, limit: int = 5_000) -> list[TopicSuggestion]:
     """Clusters the most recent uncategorised texts (``discovery``) and replaces the
     pending suggestions with what it finds. Decided suggestions stay as history; one with
     the name and terms of a rejected suggestion is not made again."""
-    clusters = find_clusters(uncategorised(limit))
+    clusters = find_clusters(uncategorised(limit), place_words())
     TopicSuggestion.objects.filter(status=SuggestionStatus.PENDING).delete()
     rejected = set(
         TopicSuggestion.objects.filter(status=SuggestionStatus.REJECTED).values_list(

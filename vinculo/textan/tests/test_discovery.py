@@ -15,6 +15,7 @@ from vinculo.metrics.testing import answer, measure_survey
 from vinculo.surveys.choices import SurveyKind
 from vinculo.test import Org, actor_of, at, client_for
 from vinculo.textan.choices import SuggestionStatus
+from vinculo.textan.discovery import find_clusters, place_words, uncategorised
 from vinculo.textan.models import TextAnalysis, TextTopic, Topic, TopicSuggestion
 from vinculo.textan.services import accept_suggestion, discover_topics, reject_suggestion
 from vinculo.textan.tasks import analyze_texts_task
@@ -197,6 +198,19 @@ def test_the_same_comments_give_the_same_suggestions(org):
 
     assert first == second
     assert TopicSuggestion.objects.count() == len(second)  # the pending ones were replaced
+
+
+def test_the_stores_comments_name_are_not_suggested_as_topics(org):
+    """Half the comments were written about Bilbao Centro and half about Sevilla Nervión."""
+    file_comments(org)
+    named = [(pk, f"{text} (tienda de Bilbao Centro)") for pk, text in uncategorised()]
+
+    found = find_clusters(named, place_words())
+    unguarded = find_clusters(named)
+
+    assert found
+    assert not any("bilbao" in term for cluster in found for term in cluster.terms)
+    assert any("bilbao" in term for cluster in unguarded for term in cluster.terms)
 
 
 def test_employee_survey_answers_are_never_read(org):
