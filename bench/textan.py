@@ -4,7 +4,9 @@ Run by ``python -m bench textan``; prints one JSON line. Quality is reported per
 ``dev`` rows were looked at while the lexicons and rules were tuned, ``test`` rows never
 were, so the test figures are the honest ones. Speed is comments per second through the
 whole pipeline (tokens, language, sentiment, emotions, the starter topics, evidence) in one
-process, i.e. one core, beside a bare pass that only tokenises the same texts.
+process, i.e. one core, beside a bare pass that only tokenises the same texts, and the
+words page's computation (``words.count_words``: two tokenising passes) over as many of
+them as the page reads at most.
 """
 
 import argparse
@@ -26,6 +28,7 @@ from vinculo.textan.engine.lexicon import EMOTIONS, version  # noqa: E402
 from vinculo.textan.engine.pipeline import analyze  # noqa: E402
 from vinculo.textan.engine.text import tokens  # noqa: E402
 from vinculo.textan.starter import starter_rules  # noqa: E402
+from vinculo.textan.words import LIMIT, Doc, count_words  # noqa: E402
 
 EVALSET = Path(__file__).resolve().parent / "data" / "textan" / "evalset.csv"
 
@@ -79,13 +82,25 @@ def speed(rows: list[dict[str, str]], total: int) -> dict[str, Any]:
     bare = time.perf_counter() - started
     started = time.perf_counter()
     languages: Counter[str] = Counter()
+    docs = []
     for text in texts:
-        languages[analyze(text, topics).language] += 1
+        found = analyze(text, topics)
+        languages[found.language] += 1
+        docs.append(Doc(text, found.language, found.score, found.sentiment, found.emotions))
     whole = time.perf_counter() - started
+    # The words page over as many texts as it reads at most (two passes, all in memory).
+    docs = docs[:LIMIT]
+    started = time.perf_counter()
+    view = count_words(lambda: docs, min_sample=30)
+    words = time.perf_counter() - started
     return {
         "texts": total,
         "pipeline_per_s": round(total / whole),
         "bare_tokens_per_s": round(total / bare),
+        "word_view_texts": len(docs),
+        "word_view_s": round(words, 2),
+        "word_view_per_s": round(len(docs) / words),
+        "word_view_terms": len(view.words) + len(view.phrases),
         "languages": dict(languages),
         "topics": len(topics.rules),
     }

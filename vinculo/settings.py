@@ -175,9 +175,18 @@ if TESTING:
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Uploads larger than this are written to a temporary file as they arrive (Django's
+# TemporaryFileUploadHandler), never held in memory; under var/ rather than /tmp, which is
+# often a RAM disk, and on the same disk as the media they are then moved to.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", str(VAR_DIR / "uploads"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 50 * 1024 * 1024)
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
+# Files scored from /texts/score/: the largest accepted, and how long jobs and their files
+# are kept (the texts are customers' words: they are not kept for ever).
+TEXT_SCORING_MAX_BYTES = env_int("TEXT_SCORING_MAX_BYTES", 1024 * 1024 * 1024)
+TEXT_SCORING_RETENTION_DAYS = env_int("TEXT_SCORING_RETENTION_DAYS", 7)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
@@ -206,6 +215,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vínculo <no-reply@localhost
 FEEDBACK_MAILDIR = env_str("FEEDBACK_MAILDIR", "")
 FEEDBACK_IMAP_URL = env_str("FEEDBACK_IMAP_URL", "")
 FEEDBACK_MAIL_UNIT = env_str("FEEDBACK_MAIL_UNIT", "")  # code of the unit the e-mails go under
+FEEDBACK_MAIL_INTERVAL = env_int("FEEDBACK_MAIL_INTERVAL", 120)  # seconds between mailbox reads
 
 # SMS (vinculo.messaging.sms): SMS_PROVIDER is "webhook", "twilio" or empty for none.
 # SMS_URL is the webhook's URL, or a Twilio-compatible base URL (empty means Twilio's own).
@@ -238,6 +248,8 @@ SURVEY_CACHE_SECONDS = 0 if TESTING else env_int("SURVEY_CACHE_SECONDS", 5)
 METRICS_CACHE_SECONDS = 0 if TESTING else env_int("METRICS_CACHE_SECONDS", 5)
 # Sites allowed to show the survey widget (origins like https://shop.example.com); * = any.
 SURVEY_WIDGET_ORIGINS = env_list("SURVEY_WIDGET_ORIGINS", ["*"])
+# Texts a person or API key may send to POST /api/v1/texts/analyze a minute; 0: off.
+TEXT_ANALYZE_RATE_LIMIT = env_int("TEXT_ANALYZE_RATE_LIMIT", 600)
 SURVEY_SUBMIT_RATE_LIMIT = env_int("SURVEY_SUBMIT_RATE_LIMIT", 120)  # pages per IP a minute; 0: off
 API_KEY_HEADER = "HTTP_AUTHORIZATION"
 

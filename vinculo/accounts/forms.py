@@ -29,7 +29,9 @@ SCOPE_LABELS: dict[Perm, Promise] = {
     Perm.VIEW_METRICS: _("Read CX metrics and dashboards"),
     Perm.VIEW_FEEDBACK: _("Read feedback and its text analytics"),
     Perm.ADD_FEEDBACK: _("File and import feedback"),
+    Perm.EXPORT_FEEDBACK: _("Export feedback (CSV, XLSX)"),
     Perm.MANAGE_TOPICS: _("Manage the topic taxonomy and its rules"),
+    Perm.SCORE_TEXTS: _("Score files of texts"),
 }
 
 

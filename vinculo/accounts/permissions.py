@@ -28,7 +28,9 @@ class Perm(StrEnum):
     VIEW_METRICS = "metrics.view"  # dashboards and figures, for the actor's units
     VIEW_FEEDBACK = "feedback.view"  # unsolicited feedback and what text analytics found
     ADD_FEEDBACK = "feedback.add"  # file reviews, complaints, call notes; import them
+    EXPORT_FEEDBACK = "feedback.export"  # the inbox as CSV/XLSX, for the actor's units
     MANAGE_TOPICS = "topics.manage"  # the topic taxonomy and its rules
+    SCORE_TEXTS = "texts.score"  # score uploaded CSV files of texts (only one's own jobs)
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -50,7 +52,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_METRICS,
             Perm.VIEW_FEEDBACK,
             Perm.ADD_FEEDBACK,
+            Perm.EXPORT_FEEDBACK,
             Perm.MANAGE_TOPICS,
+            Perm.SCORE_TEXTS,
         }
     ),
     Role.UNIT_MANAGER: frozenset(
@@ -65,6 +69,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_METRICS,
             Perm.VIEW_FEEDBACK,
             Perm.ADD_FEEDBACK,
+            Perm.EXPORT_FEEDBACK,
         }
     ),
     Role.AGENT: frozenset(

@@ -22,6 +22,8 @@ PERIODIC_TASKS = (
     "vinculo.metrics.tasks.send_digests_task",
     # Text analytics: new open answers, then those analysed with older lexicons or topics.
     "vinculo.textan.tasks.analyze_texts_task",
+    # Scoring jobs: stalled ones queued again, old ones deleted with their files.
+    "vinculo.textan.tasks.tidy_scoring_jobs_task",
     # Feedback: customer e-mails from the feedback mailbox (nothing when none is configured).
     "vinculo.feedback.tasks.fetch_feedback_mail_task",
 )

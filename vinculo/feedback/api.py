@@ -1,13 +1,14 @@
 """The feedback API (/api/v1/feedback): file items one by one or in batches, list them
-with what the text analytics found, and tie an anonymous item to its customer."""
+with what the text analytics found, export them as CSV or XLSX, and tie an anonymous item
+to its customer."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -19,12 +20,15 @@ from vinculo.accounts.permissions import Perm
 from vinculo.customers.models import Customer
 from vinculo.customers.queries import is_visible, resolve_merged
 from vinculo.customers.schemas import identity_map
+from vinculo.feedback import exports
 from vinculo.feedback.choices import DEFAULT_CHANNEL
 from vinculo.feedback.models import FeedbackItem
-from vinculo.feedback.queries import FeedbackFilter, feedback_list
+from vinculo.feedback.queries import FeedbackFilter, feedback_list, with_analysis
 from vinculo.feedback.schemas import (
     BatchOut,
     FeedbackBatchIn,
+    FeedbackExportQuery,
+    FeedbackFilters,
     FeedbackIn,
     FeedbackListQuery,
     FeedbackOut,
@@ -45,15 +49,9 @@ from vinculo.lib.apiedge import (
     require,
     unit_in_scope,
 )
-from vinculo.textan.models import TextTopic
 from vinculo.textan.tasks import analyse_soon
 
 router = Router(tags=["feedback"])
-
-
-def _with_analysis(rows: QuerySet[FeedbackItem]) -> QuerySet[FeedbackItem]:
-    topics = TextTopic.objects.select_related("topic")
-    return rows.prefetch_related(Prefetch("analysis__topics", queryset=topics))
 
 
 def feedback_data(
@@ -125,7 +123,7 @@ def create_feedback(request: HttpRequest, payload: FeedbackIn) -> Status[Any]:
         # The id is another unit's item: say so, and nothing of it.
         raise_if_any([_taken(("body", "external_id"))])
     analyse_soon(feedback_from=item.pk)
-    stored = _with_analysis(feedback_list(actor, FeedbackFilter())).get(pk=item.pk)
+    stored = with_analysis(feedback_list(actor, FeedbackFilter())).get(pk=item.pk)
     return Status(201 if created else 200, stored)
 
 
@@ -154,12 +152,9 @@ def create_feedback_batch(request: HttpRequest, payload: FeedbackBatchIn) -> dic
     return {"created": created, "existing": len(filed) - created, "ids": [i.pk for i, _n in filed]}
 
 
-@router.get("", response={200: FeedbackPage, 403: ErrorOut, 422: ValidationErrorOut})
-def list_feedback(request: HttpRequest, params: Query[FeedbackListQuery]) -> dict[str, Any]:
-    """Items in your scope, newest first, with their analysis; every filter of the inbox."""
-    actor = require(request, Perm.VIEW_FEEDBACK)
+def _filter(actor: Actor, params: FeedbackFilters) -> FeedbackFilter:
     unit = unit_in_scope(actor, params.unit, ("query", "unit")) if params.unit else None
-    filters = FeedbackFilter(
+    return FeedbackFilter(
         source=params.source or "",
         channel=params.channel or "",
         sentiment=params.sentiment or "",
@@ -171,13 +166,36 @@ def list_feedback(request: HttpRequest, params: Query[FeedbackListQuery]) -> dic
         text=params.q.strip(),
         customer=params.customer,
     )
-    return page(_with_analysis(feedback_list(actor, filters)), params)
+
+
+@router.get("", response={200: FeedbackPage, 403: ErrorOut, 422: ValidationErrorOut})
+def list_feedback(request: HttpRequest, params: Query[FeedbackListQuery]) -> dict[str, Any]:
+    """Items in your scope, newest first, with their analysis; every filter of the inbox."""
+    actor = require(request, Perm.VIEW_FEEDBACK)
+    return page(with_analysis(feedback_list(actor, _filter(actor, params))), params)
+
+
+@router.get(
+    "/export",
+    response={403: ErrorOut, 422: ValidationErrorOut},
+    url_name="feedback_export",
+)
+def export_feedback(request: HttpRequest, params: Query[FeedbackExportQuery]) -> HttpResponseBase:
+    """The items the list's filters select, in your scope, as CSV (streamed, UTF-8 with
+    BOM) or XLSX: one row per item with its sentiment, emotions and topics. Text that
+    starts like a formula is never run by a spreadsheet (``'`` prefix in CSV, text cells
+    in XLSX). ``feedback.export``."""
+    actor = require(request, Perm.EXPORT_FEEDBACK)
+    rows = feedback_list(actor, _filter(actor, params))
+    if params.format == "xlsx":
+        return exports.xlsx_response(rows)
+    return exports.csv_response(rows, params.sep)
 
 
 @router.get("/{int:item_id}", response={200: FeedbackOut, 403: ErrorOut, 404: ErrorOut})
 def get_feedback(request: HttpRequest, item_id: int) -> FeedbackItem:
     actor = require(request, Perm.VIEW_FEEDBACK)
-    item = _with_analysis(feedback_list(actor, FeedbackFilter())).filter(pk=item_id).first()
+    item = with_analysis(feedback_list(actor, FeedbackFilter())).filter(pk=item_id).first()
     if item is None:
         raise not_found()
     return item
@@ -201,4 +219,4 @@ def link_feedback_customer(
         raise_if_any([field_error(("body", "customer_id"), "unknown_customer", message)])
     assert customer is not None
     link_customer(item=item, customer=customer)
-    return _with_analysis(feedback_list(actor, FeedbackFilter())).get(pk=item.pk)
+    return with_analysis(feedback_list(actor, FeedbackFilter())).get(pk=item.pk)

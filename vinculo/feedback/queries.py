@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, Exists, F, OuterRef, QuerySet, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, QuerySet, When
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Unit
 from vinculo.customers.queries import visible_customers
 from vinculo.feedback.models import FeedbackItem
 from vinculo.lib.dates import day_start
+from vinculo.textan.models import TextEmotion, TextTopic
 from vinculo.textan.queries import topic_subtree
 
 
@@ -72,3 +73,12 @@ def feedback_list(actor: Actor, filters: FeedbackFilter) -> QuerySet[FeedbackIte
     if f.customer is not None:
         rows = rows.filter(customer_id=f.customer)
     return rows.order_by("-occurred_at", "-id")
+
+
+def with_analysis(rows: QuerySet[FeedbackItem]) -> QuerySet[FeedbackItem]:
+    """The items with their topics and emotions (strongest first) read in two queries per
+    batch of items, whatever their number."""
+    return rows.prefetch_related(
+        Prefetch("analysis__topics", queryset=TextTopic.objects.select_related("topic")),
+        Prefetch("analysis__felt", queryset=TextEmotion.objects.order_by("-intensity")),
+    )

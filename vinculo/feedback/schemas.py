@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,7 +135,7 @@ class FeedbackPage(Schema):
     items: list[FeedbackOut]
 
 
-class FeedbackListQuery(PageQuery):
+class FeedbackFilters(Schema):
     source: Source | None = None
     channel: str | None = Field(None, max_length=40)
     sentiment: Sentiment | None = None
@@ -146,6 +146,15 @@ class FeedbackListQuery(PageQuery):
     until: date | None = None
     q: str = Field("", max_length=200, description="Words the text contains.")
     customer: int | None = None
+
+
+class FeedbackListQuery(PageQuery, FeedbackFilters):
+    pass
+
+
+class FeedbackExportQuery(FeedbackFilters):
+    format: Literal["csv", "xlsx"] = "csv"
+    sep: Literal["comma", "semicolon"] = Field("comma", description="CSV separator.")
 
 
 class LinkCustomerIn(Schema):

@@ -1,30 +1,25 @@
-"""The feedback inbox and one item's page."""
+"""The feedback inbox, its exports and one item's page."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from vinculo.accounts.decorators import require_perm
 from vinculo.accounts.permissions import Perm
 from vinculo.customers.queries import is_visible
+from vinculo.feedback import exports
 from vinculo.feedback.forms import FeedbackFilterForm
-from vinculo.feedback.models import FeedbackItem
-from vinculo.feedback.queries import FeedbackFilter, feedback_list
-from vinculo.textan.models import TextEmotion, TextTopic
+from vinculo.feedback.queries import FeedbackFilter, feedback_list, with_analysis
 
 PER_PAGE = 50
-
-
-def _with_analysis(rows: QuerySet[FeedbackItem]) -> QuerySet[FeedbackItem]:
-    return rows.prefetch_related(
-        Prefetch("analysis__topics", queryset=TextTopic.objects.select_related("topic")),
-        Prefetch("analysis__felt", queryset=TextEmotion.objects.order_by("-intensity")),
-    )
 
 
 @require_GET
@@ -33,7 +28,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """Feedback newest first with what the analytics read in it; filters in the URL."""
     actor = request.actor  # type: ignore[attr-defined]
     form = FeedbackFilterForm(request.GET, actor=actor)
-    rows = _with_analysis(feedback_list(actor, form.feedback_filter()))
+    rows = with_analysis(feedback_list(actor, form.feedback_filter()))
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -47,11 +42,30 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@require_perm(Perm.EXPORT_FEEDBACK)
+def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The items the inbox's filters select, in the person's units, as a file. A filter
+    that does not validate sends the person back to the inbox, which names it: exporting
+    without it would give more than they asked for."""
+    actor = request.actor  # type: ignore[attr-defined]
+    form = FeedbackFilterForm(request.GET, actor=actor)
+    if not form.is_valid():
+        messages.error(request, _("Correct the filters to export the feedback."))
+        query = request.GET.copy()
+        query.pop("sep", None)
+        return redirect(f"{reverse('feedback:inbox')}?{query.urlencode()}")
+    rows = feedback_list(actor, form.feedback_filter())
+    if fmt == "xlsx":
+        return exports.xlsx_response(rows)
+    return exports.csv_response(rows, request.GET.get("sep", "comma"))
+
+
+@require_GET
 @require_perm(Perm.VIEW_FEEDBACK)
 def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
     """The whole text with its evidence marked, its emotions and topics, and its customer."""
     actor = request.actor  # type: ignore[attr-defined]
-    item = _with_analysis(feedback_list(actor, FeedbackFilter())).filter(pk=item_id).first()
+    item = with_analysis(feedback_list(actor, FeedbackFilter())).filter(pk=item_id).first()
     if item is None:
         raise Http404
     customer_visible = item.customer_id is not None and is_visible(actor, item.customer_id)

@@ -19,12 +19,11 @@ Labels are in the language of the person exporting. The XLSX file has a second s
 describes every column in words. CSV is UTF-8 with a BOM (Excel reads the accents), comma-
 separated; ``sep=semicolon`` gives ``;`` for spreadsheets set up for Spanish. Text typed by
 respondents that starts with ``= + - @`` is prefixed with ``'`` in CSV so a spreadsheet
-never runs it as a formula; XLSX cells are written as text.
+never runs it as a formula; XLSX cells are written as text (``vinculo.lib.spreadsheets``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
@@ -36,18 +35,21 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from vinculo.lib.spreadsheets import (
+    BOM,
+    XLSX_TYPE,
+    csv_cell,
+    csv_writer,
+    dated_filename,
+    xlsx_cell,
+)
 from vinculo.surveys.choices import QuestionKind as K
 from vinculo.surveys.models import Answer, Question, Response, Survey
 from vinculo.surveys.queries import text_in
 from vinculo.surveys.questions import SCORED, TEXT_KINDS
 
 CHUNK = 500
-SEPARATORS = {"comma": ",", "semicolon": ";"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Answers = dict[str, list[Answer]]  # question key -> its answer rows in one response
 
@@ -211,31 +213,18 @@ def rows_of(responses: QuerySet[Response], plan: Layout) -> Iterator[list[Any]]:
         yield [column.value(response, by_key) for column in plan.columns]
 
 
-def _csv_cell(value: Any, typed_text: bool) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if typed_text and isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_response(
     survey: Survey, responses: QuerySet[Response], language: str, sep: str
 ) -> StreamingHttpResponse:
     """A streamed CSV: the file starts at once and never sits whole in memory."""
     plan = layout(survey, language)
-    writer = csv.writer(_Echo(), delimiter=SEPARATORS.get(sep, ","))
+    writer = csv_writer(sep)
     typed = [column.typed_text for column in plan.columns]
 
     def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow([column.name for column in plan.columns])
+        yield BOM + writer.writerow([column.name for column in plan.columns])
         for values in rows_of(responses, plan):
-            yield writer.writerow([_csv_cell(v, t) for v, t in zip(values, typed, strict=True)])
+            yield writer.writerow([csv_cell(v, t) for v, t in zip(values, typed, strict=True)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(survey, "csv")}"'
@@ -249,11 +238,11 @@ def xlsx_response(survey: Survey, responses: QuerySet[Response], language: str) 
     sheet = book.create_sheet(str(_("Responses"))[:31])
     sheet.append([column.name for column in plan.columns])
     for values in rows_of(responses, plan):
-        sheet.append([_xlsx_cell(sheet, value) for value in values])
+        sheet.append([xlsx_cell(sheet, value) for value in values])
     described = book.create_sheet(str(_("Columns"))[:31])
     described.append([str(_("Column")), str(_("Content"))])
     for column in plan.columns:
-        described.append([column.name, _xlsx_cell(described, str(column.label))])
+        described.append([column.name, xlsx_cell(described, str(column.label))])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
@@ -261,15 +250,5 @@ def xlsx_response(survey: Survey, responses: QuerySet[Response], language: str) 
     return response
 
 
-def _xlsx_cell(sheet: Any, value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)  # Excel has no time zones: local time, as shown
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"  # text stays text, even when it starts with "="
-        return cell
-    return value
-
-
 def _filename(survey: Survey, extension: str) -> str:
-    return f"{survey.slug}-{timezone.localdate().isoformat()}.{extension}"
+    return dated_filename(survey.slug, extension)

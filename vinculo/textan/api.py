@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -22,6 +23,7 @@ from vinculo.lib.apiedge import (
     require,
     unit_in_scope,
 )
+from vinculo.lib.ratelimit import hit
 from vinculo.metrics.filters import policy_min_sample
 from vinculo.metrics.schemas import estimate_out
 from vinculo.textan.choices import SuggestionStatus
@@ -40,10 +42,13 @@ from vinculo.textan.schemas import (
     TextIn,
     TopicIn,
     TopicOut,
+    WordsOut,
     analysis_out,
     row_out,
     share_out,
+    words_out,
 )
+from vinculo.textan.scoring_api import router as scoring_router
 from vinculo.textan.services import (
     accept_suggestion,
     current_version,
@@ -51,14 +56,23 @@ from vinculo.textan.services import (
     save_topic,
 )
 from vinculo.textan.tasks import analyse_soon, discover_soon
+from vinculo.textan.words import word_view
 
 router = Router(tags=["text analytics"])
 
 
-@router.post("/analyze", response={200: AnalysisOut, 403: ErrorOut, 422: ValidationErrorOut})
-def analyze_text(request: HttpRequest, payload: TextIn) -> dict[str, Any]:
-    """Reads one text as the background analysis would (nothing is stored)."""
-    require(request, Perm.VIEW_FEEDBACK)
+@router.post(
+    "/analyze",
+    response={200: AnalysisOut, 403: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut},
+)
+def analyze_text(request: HttpRequest, payload: TextIn) -> Any:
+    """Reads one text as the background analysis would (nothing is stored); at most
+    TEXT_ANALYZE_RATE_LIMIT texts a minute per person or key (files go to score_texts)."""
+    actor = require(request, Perm.VIEW_FEEDBACK)
+    limit = settings.TEXT_ANALYZE_RATE_LIMIT
+    who = f"key{actor.api_key_id}" if actor.api_key_id else f"user{actor.user_id}"
+    if limit and not hit(f"texts-analyze:{who}", limit=limit, window_seconds=60):
+        return Status(429, {"detail": _("Too many texts this minute: try again shortly.")})
     topics = topic_rules()
     return analysis_out(analyze(payload.text, topics), current_version(topics))
 
@@ -103,6 +117,15 @@ def insight_trend(request: HttpRequest, params: Query[InsightQuery]) -> list[dic
     """By month: texts, mean sentiment and each emotion's share (the emotion trend)."""
     actor = require(request, Perm.VIEW_FEEDBACK)
     return [row_out(r) for r in monthly(actor, _filter(actor, params))]
+
+
+@router.get("/words", response={200: WordsOut, 403: ErrorOut, 422: ValidationErrorOut})
+def insight_words(request: HttpRequest, params: Query[InsightQuery]) -> dict[str, Any]:
+    """The most frequent words and phrases of the texts in scope (the most recent
+    ``limit``), each with its texts, share and mean sentiment, and the terms whose texts
+    are more negative or positive than the rest (docs/textan.md, "Words and phrases")."""
+    actor = require(request, Perm.VIEW_FEEDBACK)
+    return words_out(word_view(actor, _filter(actor, params)))
 
 
 def _topic_out(topic: Topic, paths: dict[int, str]) -> dict[str, Any]:
@@ -284,3 +307,7 @@ def reject(request: HttpRequest, suggestion_id: int) -> dict[str, Any]:
     suggestion = _pending(suggestion_id)
     reject_suggestion(suggestion=suggestion, actor=actor)
     return _suggestion_out(suggestion, readable_examples(actor, [suggestion])[suggestion.pk])
+
+
+# /texts/score: scoring uploaded files of texts (scoring_api.py).
+router.add_router("/score", scoring_router)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from vinculo.imports.readers import UnreadableFile, read_csv
@@ -31,6 +32,9 @@ from vinculo.textan.engine.topics import NO_TOPICS, Topics
 # A comment can be long (a pasted e-mail thread): the csv module's 128 KiB cell limit would
 # stop the whole file at it. Texts beyond the engine's own limit are read only in part.
 csv.field_size_limit(16 * 1024 * 1024)
+
+# Read before scoring to refuse binary files and files with no line breaks.
+HEAD_BYTES = 1 << 20
 
 OUTPUT_COLUMNS = ("language", "sentiment", "score", "emotions", "emotion_scores", "topics")
 
@@ -75,13 +79,15 @@ def score_file(
     *,
     topics: Topics = NO_TOPICS,
     progress: Callable[[int], None] | None = None,
+    progress_every: int = 10_000,
 ) -> BatchReport:
+    """Writes ``source``'s rows with the analysis to ``out``, calling ``progress`` with the
+    rows done every ``progress_every`` rows; a ``BatchError`` names what is wrong."""
+    _check_head(source)
     try:
         header, rows = read_csv(source)
     except UnreadableFile as error:
-        raise BatchError(
-            _("The file cannot be read as CSV: %(error)s") % {"error": error}
-        ) from error
+        raise _unreadable(error, 1, source) from error
     text_at = _column(header, "text")
     if text_at is None:
         raise BatchError(_("The file has no “text” column (the first row must name the columns)."))
@@ -89,7 +95,7 @@ def score_file(
     writer = csv.writer(out)
     writer.writerow([*header, *report.columns])
     gold = _Gold(header)
-    for number, row in _numbered(rows):
+    for number, row in _numbered(rows, source):
         text = row[text_at] if text_at < len(row) else ""
         found = analyze(text, topics)
         report.rows += 1
@@ -98,18 +104,64 @@ def score_file(
         padding = [""] * (len(header) - len(row))  # short rows keep the columns aligned
         writer.writerow([*row, *padding, *analysis_cells(found)])
         gold.add(report.evaluation, number, row, found)
-        if progress is not None and report.rows % 10_000 == 0:
+        if progress is not None and report.rows % progress_every == 0:
             progress(report.rows)
     return report
 
 
-def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    try:
-        yield from enumerate(rows, start=2)
-    except UnreadableFile as error:
+def _check_head(source: Path) -> None:
+    """Refuses at once what is not CSV text: binary data (a spreadsheet, a PDF, UTF-16
+    text) holds NUL bytes, and a first line of megabytes is no row of column names."""
+    with source.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if b"\x00" in head:
         raise BatchError(
-            _("The file cannot be read as CSV: %(error)s") % {"error": error}
-        ) from error
+            _(
+                "Row 1: the file is not CSV text (it holds binary data, or it is saved as "
+                "UTF-16). Save it from the spreadsheet as “CSV UTF-8” and upload it again."
+            )
+        )
+    if len(head) == HEAD_BYTES and b"\n" not in head and b"\r" not in head:
+        raise BatchError(
+            _("Row 1 is longer than %(size)s: the file does not look like CSV.")
+            % {"size": filesizeformat(HEAD_BYTES)}
+        )
+
+
+def _numbered(rows: Iterator[list[str]], source: Path) -> Iterator[tuple[int, list[str]]]:
+    number = 1
+    try:
+        for number, row in enumerate(rows, start=2):
+            yield number, row
+    except UnreadableFile as error:
+        raise _unreadable(error, number + 1, source) from error
+
+
+def _unreadable(error: UnreadableFile, row: int, source: Path) -> BatchError:
+    cause = error.__cause__
+    if isinstance(cause, UnicodeDecodeError):
+        # Text is decoded ahead of the rows read, so the row reached is not where the bad
+        # bytes are: look for their line.
+        line = _undecodable_line(source, "cp1252" if cause.encoding == "charmap" else "utf-8")
+        return BatchError(
+            _(
+                "Line %(line)s: the text is neither UTF-8 nor Windows-1252. Save the file as "
+                "“CSV UTF-8” and upload it again."
+            )
+            % {"line": line or row}
+        )
+    message = _("Row %(row)s: the file cannot be read as CSV (%(error)s).")
+    return BatchError(message % {"row": row, "error": error})
+
+
+def _undecodable_line(source: Path, encoding: str) -> int | None:
+    with source.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError:
+                return number
+    return None
 
 
 class _Gold:

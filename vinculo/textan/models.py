@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.textan.choices import Emotion, Language, Sentiment, SuggestionStatus
+from vinculo.textan.choices import Emotion, Language, ScoringStatus, Sentiment, SuggestionStatus
 
 
 class Topic(models.Model):
@@ -228,3 +229,68 @@ class TopicSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.size})"
+
+
+class ScoringJob(models.Model):
+    """A CSV file of texts uploaded to be scored (``scoring.py``): the same rows come back
+    with the analytics' columns, and with an evaluation report when the file holds gold
+    labels. Only its owner (the person or API key that uploaded it) sees it.
+
+    Each run claims the next ``attempt``: a run that lost its claim (the job was started
+    again after it stalled) has its writes ignored, so no half-written output is ever
+    marked done. The uploaded file is deleted once the job ends; the output and the row
+    are deleted after ``TEXT_SCORING_RETENTION_DAYS``.
+    """
+
+    file = models.FileField(_("file"), upload_to="scoring/in/%Y/%m/", max_length=255, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ScoringStatus.choices, default=ScoringStatus.QUEUED
+    )
+    language = models.CharField(_("language"), max_length=8, default="es")
+    attempt = models.PositiveIntegerField(_("attempt"), default=0)
+    expected_rows = models.PositiveIntegerField(_("expected rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows scored"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    output = models.FileField(_("scored file"), max_length=255, blank=True)
+    report = models.JSONField(_("evaluation report"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    api_key = models.ForeignKey(
+        "accounts.ApiKey",
+        verbose_name=_("API key"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("scoring job")
+        verbose_name_plural = _("scoring jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ScoringStatus.values),
+                name="scoringjob_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ScoringStatus.DONE) | ~models.Q(output=""),
+                name="scoringjob_done_has_output",
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="scoringjob_created")]
+
+    def __str__(self) -> str:
+        return self.original_name

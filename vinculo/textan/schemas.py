@@ -1,4 +1,5 @@
-"""Schemas of the text analytics API: analyse a text, the insights, the topic taxonomy."""
+"""Schemas of the text analytics API: analyse a text, the insights, the words and phrases,
+the topic taxonomy."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ninja import Field, Schema
 from vinculo.metrics.schemas import EstimateOut, estimate_out
 from vinculo.textan.engine.pipeline import Analysis
 from vinculo.textan.insights import Row, Share
+from vinculo.textan.words import Driver, Term, WordView
 
 
 class TextIn(Schema):
@@ -145,3 +147,74 @@ class TopicOut(Schema):
     terms: list[str]
     excluded_terms: list[str]
     active: bool
+
+
+class TermOut(Schema):
+    key: str = Field(description="The term folded (lower case, no accents), as counted.")
+    text: str = Field(description="The term as customers most often wrote it.")
+    words: int
+    n: int = Field(description="Texts using it (once per text).")
+    share: EstimateOut = Field(description="Percent of the texts read, 95% Wilson interval.")
+    sentiment: EstimateOut = Field(description="Mean sentiment score of its texts, 95% t interval.")
+    emotion: str | None = Field(description="The emotion most of its texts carry.")
+    emotion_count: int = Field(description="Its texts carrying that emotion.")
+
+
+class DriverOut(Schema):
+    term: TermOut
+    with_term: EstimateOut = Field(description="Percent of its texts with the outcome.")
+    without: EstimateOut = Field(description="Percent of the other texts with the outcome.")
+    odds_ratio: float
+    low: float = Field(description="Interval adjusted for the terms tested (FDR 5%).")
+    high: float
+
+
+class WordsOut(Schema):
+    n: int = Field(description="Texts read: the most recent `limit` of `total`.")
+    total: int = Field(description="Texts in the filter.")
+    limit: int
+    min_sample: int = Field(description="Terms in fewer texts are not listed.")
+    complete: bool = Field(description="False if rare terms were pruned while counting.")
+    words: list[TermOut]
+    phrases: list[TermOut]
+    negative: list[DriverOut] = Field(description="Terms with more negative texts.")
+    positive: list[DriverOut] = Field(description="Terms with more positive texts.")
+    tested: int = Field(description="Terms tested as drivers.")
+
+
+def term_out(term: Term) -> dict[str, Any]:
+    return {
+        "key": term.key,
+        "text": term.text,
+        "words": term.words,
+        "n": term.n,
+        "share": estimate_out(term.share),
+        "sentiment": estimate_out(term.score),
+        "emotion": term.emotion,
+        "emotion_count": term.emotion_count,
+    }
+
+
+def words_out(view: WordView) -> dict[str, Any]:
+    def driver(d: Driver) -> dict[str, Any]:
+        return {
+            "term": term_out(d.term),
+            "with_term": estimate_out(d.with_term),
+            "without": estimate_out(d.without),
+            "odds_ratio": d.odds_ratio,
+            "low": d.low,
+            "high": d.high,
+        }
+
+    return {
+        "n": view.n,
+        "total": view.total,
+        "limit": view.limit,
+        "min_sample": view.min_sample,
+        "complete": view.complete,
+        "words": [term_out(t) for t in view.words],
+        "phrases": [term_out(t) for t in view.phrases],
+        "negative": [driver(d) for d in view.negative],
+        "positive": [driver(d) for d in view.positive],
+        "tested": view.tested,
+    }

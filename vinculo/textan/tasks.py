@@ -9,6 +9,7 @@ from functools import partial
 from django.db import transaction
 from django_tasks import task
 
+from vinculo.textan.scoring import delete_expired, restart_stalled, run_job
 from vinculo.textan.services import analyze_new, analyze_stale, discover_topics
 
 # Like folding the roll-ups: a backlog is left to the next tick after this long.
@@ -48,3 +49,18 @@ def discover_topics_task(limit: int = 5_000) -> int:
 def discover_soon() -> None:
     """Asks for a discovery run once the current transaction commits."""
     transaction.on_commit(discover_topics_task.enqueue)
+
+
+@task()
+def score_file_task(job_id: int) -> None:
+    """Scores an uploaded file (``scoring.run_job``). Safe to run twice: a job another run
+    holds, or a finished one, is left as it is."""
+    run_job(job_id)
+
+
+@task()
+def tidy_scoring_jobs_task() -> int:
+    """Periodic: queues again the scoring jobs whose worker died, then deletes the jobs
+    (and their files) past their retention; returns how many were deleted."""
+    restart_stalled()
+    return delete_expired()

@@ -1,8 +1,10 @@
-"""Pages of the text analytics: the topic taxonomy and its rules, and the insights."""
+"""Pages of the text analytics: the topic taxonomy and its rules, the insights, and the
+words and phrases."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -15,10 +17,12 @@ from vinculo.accounts.permissions import Perm
 from vinculo.journeys.models import JourneyStage
 from vinculo.metrics.filters import policy_min_sample
 from vinculo.textan.choices import SuggestionStatus
+from vinculo.textan.cloud import DEFAULT_SORT, SORTS, cloud, headers, legend, sort_terms
 from vinculo.textan.discovery import readable_examples
 from vinculo.textan.forms import InsightFilterForm, SuggestionForm, TopicForm
 from vinculo.textan.insights import (
     InsightFilter,
+    Kind,
     breakdown,
     dimension_names,
     monthly,
@@ -28,6 +32,7 @@ from vinculo.textan.models import Topic, TopicSuggestion
 from vinculo.textan.queries import topic_paths
 from vinculo.textan.services import accept_suggestion, reject_suggestion, save_topic
 from vinculo.textan.tasks import analyse_soon, discover_soon
+from vinculo.textan.words import word_view
 
 
 @require_GET
@@ -75,15 +80,7 @@ def insights(request: HttpRequest) -> HttpResponse:
     """Topics and emotions with n and 95% intervals, broken down, by month and by stage."""
     actor = request.actor  # type: ignore[attr-defined]
     form = InsightFilterForm(request.GET, actor=actor)
-    form.is_valid()
-    data = form.cleaned_data
-    f = InsightFilter(
-        unit=data.get("unit"),
-        since=data.get("since"),
-        until=data.get("until"),
-        kind=data.get("kind") or "",
-        min_sample=policy_min_sample(),
-    )
+    f = _insight_filter(form)
     by = form.dimension()
     stages = breakdown(actor, f, "stage", dimension_names("stage"))
     order = dict(JourneyStage.objects.values_list("name", "position"))
@@ -97,6 +94,48 @@ def insights(request: HttpRequest) -> HttpResponse:
         "stages": sorted(stages, key=lambda r: order.get(r.label, 99)),
     }
     return render(request, "textan/insights.html", context)
+
+
+def _insight_filter(form: InsightFilterForm) -> InsightFilter:
+    """The filter from the fields that are valid; an invalid field does not filter."""
+    form.is_valid()
+    data = form.cleaned_data
+    return InsightFilter(
+        unit=data.get("unit"),
+        since=data.get("since"),
+        until=data.get("until"),
+        kind=data.get("kind") or "",
+        min_sample=policy_min_sample(),
+    )
+
+
+@require_GET
+@require_perm(Perm.VIEW_FEEDBACK)
+def words(request: HttpRequest) -> HttpResponse:
+    """The words and phrases of the texts in scope: a cloud of each, the same figures in
+    sortable tables, and the terms that go with more negative or positive texts."""
+    actor = request.actor  # type: ignore[attr-defined]
+    form = InsightFilterForm(request.GET, actor=actor)
+    f = _insight_filter(form)
+    found = word_view(actor, f)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    # The inbox reads feedback only, with the same unit and dates.
+    inbox = {"unit": f.unit.pk if f.unit else "", "since": f.since or "", "until": f.until or ""}
+    context = {
+        "form": form,
+        "filter": f,
+        "found": found,
+        "word_cloud": cloud(found.words),
+        "phrase_cloud": cloud(found.phrases),
+        "words": sort_terms(found.words, sort),
+        "phrases": sort_terms(found.phrases, sort),
+        "headers": headers(sort),
+        "bands": legend(),
+        "inbox": urlencode({k: v for k, v in inbox.items() if v}),
+        "links": f.kind != Kind.ANSWERS,
+    }
+    return render(request, "textan/words.html", context)
 
 
 def _tree() -> list[tuple[Topic, int, list[str]]]:

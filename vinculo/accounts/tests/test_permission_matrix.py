@@ -13,6 +13,7 @@ a row, so the matrix cannot silently fall behind the code.
 """
 
 import io
+import json
 import zipfile
 from collections.abc import Iterator
 from typing import Any
@@ -183,12 +184,19 @@ def _call(client: Client, endpoint: Endpoint, world: World) -> Any:
 
 
 def _text_of(response: Any) -> str:
-    """The body as text; a spreadsheet (XLSX export) is read through its zipped XML parts."""
+    """The body as text; a spreadsheet (XLSX export) is read through its zipped XML parts,
+    JSON with its escapes undone (the API writes "Sof\\u00eda", which no mark matches)."""
     content: bytes = response.getvalue()
     if content.startswith(b"PK\x03\x04"):
         with zipfile.ZipFile(io.BytesIO(content)) as book:
             content = b"".join(book.read(name) for name in book.namelist())
-    return content.decode("utf-8", "replace")
+    text = content.decode("utf-8", "replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            return text
+    return text
 
 
 def _allowed(person: str, endpoint: Endpoint) -> bool:

@@ -272,6 +272,22 @@ def test_the_task_does_nothing_without_a_mailbox_and_files_with_one(
     assert FeedbackItem.objects.get().unit == org.santander
 
 
+def test_the_task_opens_the_mailbox_once_per_interval(
+    org: Org, tmp_path: Path, settings: Any
+) -> None:
+    settings.FEEDBACK_MAILDIR = str(maildir(tmp_path))
+    settings.FEEDBACK_MAIL_UNIT = "santander"
+    settings.FEEDBACK_MAIL_INTERVAL = 120
+    assert fetch_feedback_mail_task.call() == 0  # an empty mailbox, read
+    mailbox.Maildir(settings.FEEDBACK_MAILDIR).add(html_only().as_bytes())
+
+    too_soon = fetch_feedback_mail_task.call()
+    settings.FEEDBACK_MAIL_INTERVAL = 0  # as if the interval had passed
+    later = fetch_feedback_mail_task.call()
+
+    assert (too_soon, later) == (0, 1)
+
+
 # --- IMAP, against a real dovecot on loopback ------------------------------------------
 # disable_plaintext_auth: a login over imap:// works only once STARTTLS has succeeded.
 

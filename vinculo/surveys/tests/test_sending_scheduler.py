@@ -64,9 +64,10 @@ def test_a_periodic_task_still_waiting_is_not_enqueued_again(org: Org, settings:
         "fold_rollups_task",
         "scan_triggers_task",
         "send_digests_task",
+        "tidy_scoring_jobs_task",
     ]
     assert second == []
-    assert DBTaskResult.objects.count() == 6
+    assert DBTaskResult.objects.count() == 7
 
 
 def test_the_real_scheduler_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
@@ -95,4 +96,4 @@ def test_the_real_scheduler_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         "-c",
         "from django_tasks_db.models import DBTaskResult; print(DBTaskResult.objects.count())",
     )
-    assert waiting.strip().splitlines()[-1] == "6"  # one tick: each periodic task once
+    assert waiting.strip().splitlines()[-1] == "7"  # one tick: each periodic task once

@@ -29,6 +29,19 @@ def test_a_text_is_read_with_its_evidence_and_nothing_is_stored(org: Org, people
     assert not TextAnalysis.objects.exists()
 
 
+def test_reading_texts_one_by_one_is_limited_per_person(
+    org: Org, people: People, settings: Any
+) -> None:
+    settings.TEXT_ANALYZE_RATE_LIMIT = 3
+    fernando, bruno = client_for(people.fernando), client_for(people.bruno)
+
+    codes = [post(fernando, f"{T}/analyze", {"text": "bien"}).status_code for _ in range(4)]
+    other = post(bruno, f"{T}/analyze", {"text": "bien"})
+
+    assert codes == [200, 200, 200, 429]
+    assert other.status_code == 200  # each person has their own allowance
+
+
 def test_insights_give_shares_with_n_intervals_and_suppression(org: Org, people: People) -> None:
     for n in range(40):
         filed(org.bilbao, "Una estafa, estoy indignado" if n < 10 else "Todo correcto", f"t-{n}")
