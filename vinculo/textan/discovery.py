@@ -29,7 +29,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 
 from vinculo.accounts.actors import Actor
-from vinculo.accounts.models import Unit
 from vinculo.surveys.choices import SurveyKind
 from vinculo.textan.engine.lexicon import NUMBER_WORDS, Element, lexicon, parse_term, stopwords
 from vinculo.textan.engine.text import Kind, tokens
@@ -86,15 +85,6 @@ def ignored_words() -> frozenset[str]:
     words: set[str] = set(NUMBER_WORDS)
     for language in LANGUAGES:
         words |= stopwords(language) | lexicon(language).words
-    return frozenset(words)
-
-
-def place_words() -> frozenset[str]:
-    """The folded words of the units' names and codes ("Sevilla Nervión", "bilbao-centro"):
-    comments name their store all the time, and a store is not a topic."""
-    words: set[str] = set()
-    for name, code in Unit.objects.values_list("name", "code"):
-        words.update(t.text for t in tokens(f"{name} {code}") if t.kind == Kind.WORD)
     return frozenset(words)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from vinculo.accounts.models import Unit
+from vinculo.textan.engine.text import Kind, tokens
 from vinculo.textan.engine.topics import TopicRule, Topics
 from vinculo.textan.models import Topic
 
@@ -49,3 +51,12 @@ def topic_subtree(topic_id: int) -> set[int]:
             found.add(pk)
             todo.extend(children.get(pk, []))
     return found
+
+
+def place_words() -> frozenset[str]:
+    """The folded words of the units' names and codes ("Sevilla Nervión", "bilbao-centro"):
+    comments name their store all the time, and a store is neither a topic nor a driver."""
+    words: set[str] = set()
+    for name, code in Unit.objects.values_list("name", "code"):
+        words.update(t.text for t in tokens(f"{name} {code}") if t.kind == Kind.WORD)
+    return frozenset(words)

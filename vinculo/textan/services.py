@@ -17,7 +17,7 @@ from vinculo.feedback.models import FeedbackItem
 from vinculo.surveys.choices import QuestionKind
 from vinculo.surveys.models import Answer
 from vinculo.textan.choices import SuggestionStatus
-from vinculo.textan.discovery import find_clusters, place_words, uncategorised
+from vinculo.textan.discovery import find_clusters, uncategorised
 from vinculo.textan.engine import lexicon
 from vinculo.textan.engine.pipeline import Analysis, analyze
 from vinculo.textan.engine.topics import Topics
@@ -29,7 +29,7 @@ from vinculo.textan.models import (
     Topic,
     TopicSuggestion,
 )
-from vinculo.textan.queries import topic_rules
+from vinculo.textan.queries import place_words, topic_rules
 from vinculo.textan.starter import STARTER, Node
 
 TEXT_KINDS = (QuestionKind.LONG_TEXT, QuestionKind.SHORT_TEXT)

@@ -28,6 +28,7 @@ from vinculo.textan.choices import Sentiment
 from vinculo.textan.engine.lexicon import EMOTIONS, NUMBER_WORDS, Role, lexicon, stopwords
 from vinculo.textan.engine.text import Kind, Token, word_runs
 from vinculo.textan.insights import InsightFilter, analyses, mean_score
+from vinculo.textan.queries import place_words
 
 LIMIT = 20_000  # most recent texts read
 TEXT_CHARS = 5_000  # of each text: a term counts once per text, so the start says enough
@@ -200,10 +201,16 @@ class WordView:
 
 
 def count_words(
-    read: Callable[[], Iterable[Doc]], min_sample: int, cap: int = MAX_KEYS
+    read: Callable[[], Iterable[Doc]],
+    min_sample: int,
+    cap: int = MAX_KEYS,
+    places: frozenset[str] = frozenset(),
 ) -> WordView:
     """Two passes over the texts ``read()`` gives: the first finds the terms that may be in
-    ``min_sample`` texts or more (bounded memory), the second measures exactly those."""
+    ``min_sample`` texts or more (bounded memory), the second measures exactly those.
+    Terms holding a word of ``places`` (the units' names) are counted but not tested as
+    drivers: texts naming a store differ as that store differs, which the breakdown by
+    unit shows, and "Madrid" is not a reason customers are unhappy."""
     threshold = max(1, min_sample)
     counter = PrunedCounter(cap)
     for doc in read():
@@ -238,7 +245,11 @@ def count_words(
     # Drivers: the most frequent terms, each with enough texts on both sides.
     kept = {t.key for t in phrases}
     pool = [t for t in found if t.words == 1 or t.key in kept]
-    pool = [t for t in pool if not t.circular and n - t.n >= threshold][:POOL]
+    pool = [
+        t
+        for t in pool
+        if not t.circular and n - t.n >= threshold and places.isdisjoint(t.key.split())
+    ][:POOL]
     view.tested = len(pool)
     worse, better = drivers(pool, n, negative, positive)
     view.negative, view.positive = worse[:DRIVERS], better[:DRIVERS]
@@ -383,7 +394,7 @@ def documents(actor: Actor, f: InsightFilter, limit: int = LIMIT) -> Callable[[]
 
 def word_view(actor: Actor, f: InsightFilter, limit: int = LIMIT) -> WordView:
     """Words, phrases and drivers of the texts in scope (the most recent ``limit``)."""
-    view = count_words(documents(actor, f, limit), f.min_sample)
+    view = count_words(documents(actor, f, limit), f.min_sample, places=place_words())
     view.total = analyses(actor, f).count()
     view.limit = limit
     return view

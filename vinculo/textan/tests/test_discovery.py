@@ -15,8 +15,9 @@ from vinculo.metrics.testing import answer, measure_survey
 from vinculo.surveys.choices import SurveyKind
 from vinculo.test import Org, actor_of, at, client_for
 from vinculo.textan.choices import SuggestionStatus
-from vinculo.textan.discovery import find_clusters, place_words, uncategorised
+from vinculo.textan.discovery import find_clusters, uncategorised
 from vinculo.textan.models import TextAnalysis, TextTopic, Topic, TopicSuggestion
+from vinculo.textan.queries import place_words
 from vinculo.textan.services import accept_suggestion, discover_topics, reject_suggestion
 from vinculo.textan.tasks import analyze_texts_task
 

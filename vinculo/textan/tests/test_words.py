@@ -153,6 +153,24 @@ def test_no_driver_is_claimed_when_the_difference_could_be_chance() -> None:
     assert view.tested == 2 and view.negative == [] and view.positive == []
 
 
+def test_place_names_are_counted_but_never_tested_as_drivers() -> None:
+    # Every text about the Madrid store is negative: true of that store, not a reason.
+    docs = (
+        [doc("madrid centro factura", -0.5, "negative")] * 16
+        + [doc("tienda", 0.5, "positive")] * 64
+        + [doc("tienda", -0.5, "negative")] * 16
+        + [doc("madrid centro", 0.5, "positive")] * 4
+    )
+
+    plain = count_words(lambda: docs, min_sample=10)
+    guarded = count_words(lambda: docs, min_sample=10, places=frozenset({"madrid", "centro"}))
+
+    assert "madrid" in {d.term.key for d in plain.negative}
+    assert "madrid" in {t.key for t in guarded.words}  # still in the cloud and tables
+    assert not any("madrid" in d.term.key for d in guarded.negative + guarded.positive)
+    assert "factura" in {d.term.key for d in guarded.negative}
+
+
 def test_sentiment_words_are_not_tested_as_drivers() -> None:
     assert circular("fatal") and circular("no recomiendo")
     assert not circular("tienda") and not circular("atendieron fatal")
