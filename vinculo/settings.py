@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "vinculo.surveys",
     "vinculo.metrics",
     "vinculo.feedback",
+    "vinculo.cases",
     "vinculo.textan",
 ]
 

@@ -70,6 +70,7 @@ SEED_MIGRATIONS = (
     "vinculo.surveys.migrations.0002_seed",
     "vinculo.metrics.migrations.0002_seed",
     "vinculo.feedback.migrations.0002_seed",
+    "vinculo.cases.migrations.0002_seed",
 )
 
 

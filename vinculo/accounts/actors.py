@@ -25,6 +25,7 @@ class Actor:
     perms: frozenset[Perm]
     unit_ids: frozenset[int] | None  # None means the whole company
     label: str
+    department_id: int | None = None  # an agent's department: they work its cases only
 
     def can(self, perm: Perm) -> bool:
         return perm in self.perms
@@ -58,7 +59,15 @@ def actor_for_user(user: AbstractBaseUser | AnonymousUser) -> Actor:
         return Actor(user.pk, None, None, frozenset(), frozenset(), label)
     unit = membership.unit
     unit_ids = subtree_ids(unit) if unit is not None else None
-    return Actor(user.pk, None, membership.role, ROLE_PERMS[membership.role], unit_ids, label)
+    return Actor(
+        user.pk,
+        None,
+        membership.role,
+        ROLE_PERMS[membership.role],
+        unit_ids,
+        label,
+        membership.department_id,
+    )
 
 
 def actor_for_api_key(key: ApiKey) -> Actor:

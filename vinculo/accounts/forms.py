@@ -32,6 +32,9 @@ SCOPE_LABELS: dict[Perm, Promise] = {
     Perm.EXPORT_FEEDBACK: _("Export feedback (CSV, XLSX)"),
     Perm.MANAGE_TOPICS: _("Manage the topic taxonomy and its rules"),
     Perm.SCORE_TEXTS: _("Score files of texts"),
+    Perm.VIEW_CASES: _("See cases"),
+    Perm.WORK_CASES: _("Work cases"),
+    Perm.MANAGE_CASES: _("Configure cases (SLA, hours, root causes)"),
 }
 
 

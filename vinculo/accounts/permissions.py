@@ -31,6 +31,9 @@ class Perm(StrEnum):
     EXPORT_FEEDBACK = "feedback.export"  # the inbox as CSV/XLSX, for the actor's units
     MANAGE_TOPICS = "topics.manage"  # the topic taxonomy and its rules
     SCORE_TEXTS = "texts.score"  # score uploaded CSV files of texts (only one's own jobs)
+    VIEW_CASES = "cases.view"  # agents: their department's cases in their units
+    WORK_CASES = "cases.work"  # take, assign, note, contact, resolve the cases one sees
+    MANAGE_CASES = "cases.manage"  # SLA targets, working hours, root causes
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -55,6 +58,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.EXPORT_FEEDBACK,
             Perm.MANAGE_TOPICS,
             Perm.SCORE_TEXTS,
+            Perm.VIEW_CASES,
+            Perm.WORK_CASES,
+            Perm.MANAGE_CASES,
         }
     ),
     Role.UNIT_MANAGER: frozenset(
@@ -70,6 +76,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_FEEDBACK,
             Perm.ADD_FEEDBACK,
             Perm.EXPORT_FEEDBACK,
+            Perm.VIEW_CASES,
+            Perm.WORK_CASES,
         }
     ),
     Role.AGENT: frozenset(
@@ -82,10 +90,18 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_METRICS,
             Perm.VIEW_FEEDBACK,
             Perm.ADD_FEEDBACK,
+            Perm.VIEW_CASES,
+            Perm.WORK_CASES,
         }
     ),
     Role.VIEWER: frozenset(
-        {Perm.VIEW_CUSTOMERS, Perm.VIEW_RESPONSES, Perm.VIEW_METRICS, Perm.VIEW_FEEDBACK}
+        {
+            Perm.VIEW_CUSTOMERS,
+            Perm.VIEW_RESPONSES,
+            Perm.VIEW_METRICS,
+            Perm.VIEW_FEEDBACK,
+            Perm.VIEW_CASES,
+        }
     ),
 }
 

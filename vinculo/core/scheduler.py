@@ -24,6 +24,8 @@ PERIODIC_TASKS = (
     "vinculo.textan.tasks.analyze_texts_task",
     # Scoring jobs: stalled ones queued again, old ones deleted with their files.
     "vinculo.textan.tasks.tidy_scoring_jobs_task",
+    # Cases: the overdue escalated to their units' managers, once.
+    "vinculo.cases.tasks.escalate_cases_task",
     # Feedback: customer e-mails from the feedback mailbox (nothing when none is configured).
     "vinculo.feedback.tasks.fetch_feedback_mail_task",
 )

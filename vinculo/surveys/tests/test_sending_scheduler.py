@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from vinculo.core.scheduler import enqueue_periodic
+from vinculo.core.scheduler import PERIODIC_TASKS, enqueue_periodic
 from vinculo.surveys.choices import DistributionStatus
 from vinculo.surveys.models import Distribution
 from vinculo.surveys.testing import published_survey
@@ -60,6 +60,7 @@ def test_a_periodic_task_still_waiting_is_not_enqueued_again(org: Org, settings:
     assert sorted(first) == [
         "analyze_texts_task",
         "dispatch_due_task",
+        "escalate_cases_task",
         "fetch_feedback_mail_task",
         "fold_rollups_task",
         "scan_triggers_task",
@@ -67,7 +68,7 @@ def test_a_periodic_task_still_waiting_is_not_enqueued_again(org: Org, settings:
         "tidy_scoring_jobs_task",
     ]
     assert second == []
-    assert DBTaskResult.objects.count() == 7
+    assert DBTaskResult.objects.count() == len(PERIODIC_TASKS)
 
 
 def test_the_real_scheduler_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
@@ -96,4 +97,5 @@ def test_the_real_scheduler_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         "-c",
         "from django_tasks_db.models import DBTaskResult; print(DBTaskResult.objects.count())",
     )
-    assert waiting.strip().splitlines()[-1] == "7"  # one tick: each periodic task once
+    # one tick: each periodic task once
+    assert waiting.strip().splitlines()[-1] == str(len(PERIODIC_TASKS))

@@ -1,0 +1,66 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting for the customer")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+
+
+# Where a case may go from each status. Resolved cases are closed (by a person, or later
+# by a task once the follow-up window passes) or reopened; closed ones can only reopen.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}),
+    Status.IN_PROGRESS: frozenset({Status.WAITING, Status.RESOLVED}),
+    Status.WAITING: frozenset({Status.IN_PROGRESS, Status.RESOLVED}),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.REOPENED}),
+    Status.CLOSED: frozenset({Status.REOPENED}),
+    Status.REOPENED: frozenset({Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}),
+}
+OPEN = frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING, Status.REOPENED})
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+    LOW = "low", _("Low")
+
+
+class Trigger(models.TextChoices):
+    """What the case is about: the record that opened it."""
+
+    RESPONSE = "response", _("Survey response")
+    FEEDBACK = "feedback", _("Feedback item")
+    INTERACTION = "interaction", _("Interaction")
+    MANUAL = "manual", _("Opened by a person")
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    ASSIGNED = "assigned", _("Assigned")
+    STATUS = "status", _("Status changed")
+    NOTE = "note", _("Note")
+    CONTACT = "contact", _("Customer contacted")
+    ACTION = "action", _("Action taken")
+    ROOT_CAUSE = "root_cause", _("Root cause set")
+    PRIORITY = "priority", _("Priority changed")
+    ESCALATED = "escalated", _("Escalated")
+
+
+class ContactChannel(models.TextChoices):
+    CALL = "call", _("Phone call")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    CHAT = "chat", _("Chat")
+    VISIT = "visit", _("In person")
+
+
+class ContactOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached the customer")
+    NOT_REACHED = "not_reached", _("Could not reach the customer")
+    LEFT_MESSAGE = "left_message", _("Left a message")

@@ -1,0 +1,462 @@
+"""Working cases: open one (once per record), take or assign it, talk to the customer,
+note, resolve with a root cause, close, reopen; and escalate the overdue once.
+
+Every change writes one ``CaseEvent`` (the activity log) in the same transaction; opening,
+each contact with the customer and resolving also write a row on the customer's timeline.
+SLA due times come from the priority's ``SlaTarget`` over the business calendar
+(``sla.Calendar``: the working hours and holidays), or the clock for round-the-clock
+priorities. Time to first response ends with the first contact logged or the first time
+the owner takes the case in hand, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vinculo.accounts.actors import Actor, actor_for_user
+from vinculo.accounts.choices import Role
+from vinculo.accounts.models import Department, Unit
+from vinculo.accounts.permissions import Perm
+from vinculo.cases.choices import (
+    OPEN,
+    TRANSITIONS,
+    ContactChannel,
+    ContactOutcome,
+    EventKind,
+    Priority,
+    Status,
+    Trigger,
+)
+from vinculo.cases.models import Case, CaseEvent, Holiday, RootCause, SlaTarget, WorkingHours
+from vinculo.cases.queries import cases_for
+from vinculo.cases.sla import ALWAYS, Calendar, Shift, SlaError, calendar
+from vinculo.customers.models import Customer
+from vinculo.journeys.models import Channel, InteractionType
+from vinculo.journeys.services import record_interaction
+
+logger = logging.getLogger(__name__)
+
+TIMELINE_SOURCE = "cases"
+TIMELINE_KIND = "case"
+# The channel a case's timeline row is on: the contact's own, else the case's trigger's.
+CONTACT_CHANNELS = {
+    ContactChannel.CALL: "call_centre",
+    ContactChannel.EMAIL: "email",
+    ContactChannel.SMS: "sms",
+    ContactChannel.CHAT: "chat",
+    ContactChannel.VISIT: "store",
+}
+DEFAULT_CHANNEL = "call_centre"
+
+
+class CaseError(ValueError):
+    """A change that cannot be made; ``field`` names what to correct."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class NewCase:
+    title: str
+    unit: Unit
+    priority: str = Priority.NORMAL
+    customer: Customer | None = None
+    department: Department | None = None
+    description: str = ""
+    trigger: str = Trigger.MANUAL
+    trigger_id: int | None = None
+    owner: User | None = None
+    channel_code: str = ""  # the channel of what opened it, for the timeline
+
+
+# -- SLA ----------------------------------------------------------------------------------
+
+
+def business_calendar() -> Calendar:
+    """The working week and holidays as configured; round the clock if none is set (a
+    calendar that never opens would never fall due)."""
+    shifts = [Shift(h.weekday, h.opens, h.closes) for h in WorkingHours.objects.all()]
+    holidays = list(Holiday.objects.values_list("day", flat=True))
+    try:
+        return calendar(settings.TIME_ZONE, shifts, holidays)
+    except SlaError:
+        logger.warning("No usable working hours: SLAs count round the clock")
+        return ALWAYS
+
+
+def due_times(priority: str, start: datetime) -> tuple[datetime, datetime]:
+    """(first response due, resolution due) of a case of ``priority`` opened at ``start``."""
+    target = SlaTarget.objects.filter(priority=priority).first()
+    if target is None:
+        raise CaseError("priority", _("There is no SLA target for this priority."))
+    clock = ALWAYS if target.round_the_clock else business_calendar()
+    return (
+        clock.add(start, target.first_response_minutes),
+        clock.add(start, target.resolution_minutes),
+    )
+
+
+# -- opening ------------------------------------------------------------------------------
+
+
+def existing_case(trigger: str, trigger_id: int | None) -> Case | None:
+    if trigger == Trigger.MANUAL or trigger_id is None:
+        return None
+    return Case.objects.filter(trigger=trigger, trigger_id=trigger_id).first()
+
+
+@transaction.atomic
+def open_case(*, actor: Actor, data: NewCase, now: datetime | None = None) -> tuple[Case, bool]:
+    """Opens a case; a record that already has one gets no other (returns it, False)."""
+    found = existing_case(data.trigger, data.trigger_id)
+    if found is not None:
+        return found, False
+    if not data.title.strip():
+        raise CaseError("title", _("Give the case a title."))
+    opened = now or timezone.now()
+    first_due, resolution_due = due_times(data.priority, opened)
+    case = Case(
+        title=data.title.strip()[:200],
+        description=data.description,
+        customer=data.customer,
+        unit=data.unit,
+        department=data.department,
+        owner=data.owner,
+        priority=data.priority,
+        trigger=data.trigger,
+        trigger_id=data.trigger_id,
+        opened_at=opened,
+        first_response_due=first_due,
+        resolution_due=resolution_due,
+        created_by_label=actor.label[:150],
+    )
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        stored = existing_case(data.trigger, data.trigger_id)
+        if stored is None:
+            raise
+        return stored, False
+    _log(case, actor, EventKind.OPENED, opened, data={"priority": case.priority})
+    if data.owner is not None:
+        _log(case, actor, EventKind.ASSIGNED, opened, data={"owner": data.owner.get_username()})
+    _on_timeline(case, "case_opened", opened, data.channel_code, {"title": case.title})
+    return case, True
+
+
+# -- working it ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def take(*, actor: Actor, case: Case, now: datetime | None = None) -> Case:
+    """The actor owns the case and starts on it (a new or reopened case is in progress)."""
+    if actor.user_id is None:
+        raise CaseError("owner", _("Only a person can own a case."))
+    when = now or timezone.now()
+    case = _locked(case)
+    _require_open(case)
+    if case.owner_id != actor.user_id:
+        case.owner_id = actor.user_id
+        _log(case, actor, EventKind.ASSIGNED, when, data={"owner": actor.label})
+    if case.status in (Status.NEW, Status.REOPENED):
+        _move(case, actor, Status.IN_PROGRESS, when)
+    if case.first_response_at is None:
+        case.first_response_at = when
+    case.save()
+    return case
+
+
+@transaction.atomic
+def assign(*, actor: Actor, case: Case, owner: User, now: datetime | None = None) -> Case:
+    """Gives the case to ``owner``, who must be able to see and work it."""
+    owner_actor = actor_for_user(owner)
+    can_see = cases_for(owner_actor).filter(pk=case.pk).exists()
+    if not (can_see and owner_actor.can(Perm.WORK_CASES)):
+        raise CaseError(
+            "owner",
+            _("%(name)s cannot work this case (another department or unit, or no permission).")
+            % {"name": owner.get_username()},
+        )
+    when = now or timezone.now()
+    case = _locked(case)
+    _require_open(case)
+    if case.owner_id != owner.pk:
+        case.owner = owner
+        case.save(update_fields=["owner", "updated_at"])
+        _log(case, actor, EventKind.ASSIGNED, when, data={"owner": owner.get_username()})
+    return case
+
+
+@transaction.atomic
+def set_status(*, actor: Actor, case: Case, status: str, now: datetime | None = None) -> Case:
+    """In progress, waiting for the customer or closed; resolving and reopening have
+    their own functions (they need a root cause, or reset the SLA)."""
+    if status in (Status.RESOLVED, Status.REOPENED, Status.NEW):
+        raise CaseError("status", _("Use resolve or reopen for this change."))
+    when = now or timezone.now()
+    case = _locked(case)
+    _move(case, actor, status, when)
+    if status == Status.CLOSED:
+        case.closed_at = when
+    case.save()
+    return case
+
+
+@transaction.atomic
+def add_note(*, actor: Actor, case: Case, text: str, now: datetime | None = None) -> CaseEvent:
+    """A private note: seen by who works the case, never by the customer."""
+    if not text.strip():
+        raise CaseError("text", _("Write the note."))
+    return _log(case, actor, EventKind.NOTE, now or timezone.now(), text=text.strip())
+
+
+@transaction.atomic
+def add_action(*, actor: Actor, case: Case, text: str, now: datetime | None = None) -> CaseEvent:
+    """Something done to fix it: a refund, a technician's visit, a replaced device."""
+    if not text.strip():
+        raise CaseError("text", _("Describe the action taken."))
+    _require_open(case)
+    return _log(case, actor, EventKind.ACTION, now or timezone.now(), text=text.strip())
+
+
+@transaction.atomic
+def log_contact(
+    *,
+    actor: Actor,
+    case: Case,
+    channel: str,
+    outcome: str,
+    text: str = "",
+    now: datetime | None = None,
+) -> CaseEvent:
+    """Closing the loop with the customer: the call or e-mail, and how it went. The first
+    one ends the time to first response; each one is on the customer's timeline."""
+    if channel not in ContactChannel.values:
+        raise CaseError("channel", _("Choose how the customer was contacted."))
+    if outcome not in ContactOutcome.values:
+        raise CaseError("outcome", _("Choose how the contact went."))
+    when = now or timezone.now()
+    case = _locked(case)
+    event = _log(
+        case,
+        actor,
+        EventKind.CONTACT,
+        when,
+        text=text.strip(),
+        contact_channel=channel,
+        contact_outcome=outcome,
+    )
+    if case.first_response_at is None:
+        case.first_response_at = when
+        case.save(update_fields=["first_response_at", "updated_at"])
+    _on_timeline(
+        case,
+        "case_contact",
+        when,
+        CONTACT_CHANNELS[ContactChannel(channel)],
+        {"outcome": outcome},
+        suffix=f"contact-{event.pk}",
+    )
+    return event
+
+
+@transaction.atomic
+def resolve(
+    *,
+    actor: Actor,
+    case: Case,
+    root_cause: RootCause | None,
+    resolution: str,
+    now: datetime | None = None,
+) -> Case:
+    """Resolved, with the root cause (for the outer loop) and what was done."""
+    if root_cause is None:
+        raise CaseError("root_cause", _("Choose the root cause."))
+    if not resolution.strip():
+        raise CaseError("resolution", _("Say how the case was resolved."))
+    when = now or timezone.now()
+    case = _locked(case)
+    _move(case, actor, Status.RESOLVED, when)
+    case.root_cause = root_cause
+    case.resolution = resolution.strip()
+    case.resolved_at = when
+    if case.first_response_at is None:
+        case.first_response_at = when
+    case.save()
+    _log(case, actor, EventKind.ROOT_CAUSE, when, data={"root_cause": root_cause.name})
+    _on_timeline(
+        case,
+        "case_resolved",
+        when,
+        "",
+        {"root_cause": root_cause.name},
+        suffix=f"resolved-{case.reopened}",
+    )
+    return case
+
+
+@transaction.atomic
+def reopen(*, actor: Actor, case: Case, reason: str, now: datetime | None = None) -> Case:
+    """Back to work: the customer says it is not fixed. The resolution clock starts again."""
+    if not reason.strip():
+        raise CaseError("reason", _("Say why the case is reopened."))
+    when = now or timezone.now()
+    case = _locked(case)
+    _move(case, actor, Status.REOPENED, when, text=reason.strip())
+    case.reopened += 1
+    case.resolved_at = case.closed_at = case.escalated_at = None
+    _first, case.resolution_due = due_times(case.priority, when)
+    case.save()
+    return case
+
+
+@transaction.atomic
+def set_priority(*, actor: Actor, case: Case, priority: str, now: datetime | None = None) -> Case:
+    """A new priority: the due times are those of the new priority, from the opening."""
+    if priority not in Priority.values:
+        raise CaseError("priority", _("Choose a priority."))
+    case = _locked(case)
+    _require_open(case)
+    if priority != case.priority:
+        before = case.priority
+        case.priority = priority
+        case.first_response_due, case.resolution_due = due_times(priority, case.opened_at)
+        case.save()
+        data = {"from": before, "to": priority}
+        _log(case, actor, EventKind.PRIORITY, now or timezone.now(), data=data)
+    return case
+
+
+# -- escalation ---------------------------------------------------------------------------
+
+
+def overdue(now: datetime) -> QuerySet[Case]:
+    """Open cases past a due time that were not escalated yet."""
+    late_first = Q(first_response_at__isnull=True, first_response_due__lt=now)
+    return (
+        Case.objects.filter(status__in=OPEN, escalated_at__isnull=True)
+        .filter(late_first | Q(resolution_due__lt=now))
+        .order_by("pk")
+    )
+
+
+def escalate_overdue(now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Marks each overdue case escalated once, naming the unit's managers in the log;
+    returns the ids. A case escalates again only after it is reopened."""
+    when = now or timezone.now()
+    escalated = []
+    for case_id in list(overdue(when).values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            case = Case.objects.select_for_update().get(pk=case_id)
+            if case.escalated_at is not None:
+                continue  # another run got there first
+            case.escalated_at = when
+            case.save(update_fields=["escalated_at", "updated_at"])
+            managers = [u.get_username() for u in unit_managers(case.unit)]
+            late = "first_response" if case.first_response_at is None else "resolution"
+            _log(case, None, EventKind.ESCALATED, when, data={"to": managers, "late": late})
+            escalated.append(case_id)
+    return escalated
+
+
+def unit_managers(unit: Unit) -> list[User]:
+    """The managers of the unit and of the units above it, nearest first."""
+    ids = [part for part in unit.path.split("/") if part]
+    paths = ["/" + "/".join(ids[: i + 1]) + "/" for i in range(len(ids))]
+    rows = User.objects.filter(
+        is_active=True,
+        membership__role=Role.UNIT_MANAGER,
+        membership__unit__path__in=paths,
+    ).order_by("-membership__unit__depth", "username")
+    return list(rows)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _require_open(case: Case) -> None:
+    if case.status not in OPEN:
+        raise CaseError("status", _("The case is not open: reopen it first."))
+
+
+def _move(case: Case, actor: Actor | None, status: str, when: datetime, text: str = "") -> None:
+    if status not in TRANSITIONS[Status(case.status)]:
+        raise CaseError(
+            "status",
+            _("A case that is “%(current)s” cannot become “%(next)s”.")
+            % {"current": case.get_status_display(), "next": Status(status).label},
+        )
+    before = case.status
+    case.status = status
+    _log(case, actor, EventKind.STATUS, when, text=text, data={"from": before, "to": status})
+
+
+def _log(
+    case: Case,
+    actor: Actor | None,
+    kind: str,
+    when: datetime,
+    *,
+    text: str = "",
+    data: dict[str, Any] | None = None,
+    contact_channel: str = "",
+    contact_outcome: str = "",
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor_id=actor.user_id if actor is not None else None,
+        actor_label=(actor.label if actor is not None else "system")[:150],
+        text=text,
+        data=data or {},
+        contact_channel=contact_channel,
+        contact_outcome=contact_outcome,
+        created_at=when,
+    )
+
+
+def _on_timeline(
+    case: Case,
+    kind: str,
+    when: datetime,
+    channel_code: str,
+    attributes: dict[str, Any],
+    *,
+    suffix: str = "",
+) -> None:
+    """One timeline row per case event that concerns the customer; again adds nothing."""
+    if case.customer_id is None:
+        return
+    channel = Channel.objects.filter(code=channel_code or DEFAULT_CHANNEL).first()
+    channel = channel or Channel.objects.get(code=DEFAULT_CHANNEL)
+    assert case.customer is not None
+    record_interaction(
+        customer=case.customer,
+        channel=channel,
+        interaction_type=InteractionType.objects.select_related("default_stage").get(code=kind),
+        unit=case.unit,
+        occurred_at=when,
+        source=TIMELINE_SOURCE,
+        external_id=f"case-{case.pk}-{suffix or kind}",
+        attributes={"case": case.pk, **attributes},
+        record_kind=TIMELINE_KIND,
+        record_id=case.pk,
+    )
