@@ -12,6 +12,8 @@ from ninja.errors import ValidationError
 
 from vinculo.accounts.api import router as accounts_router
 from vinculo.accounts.api_auth import ApiKeyAuth, SessionAuth
+from vinculo.cases.api import router as cases_router
+from vinculo.cases.rules_api import router as alert_rules_router
 from vinculo.customers.api import router as customers_router
 from vinculo.feedback.api import router as feedback_router
 from vinculo.imports.api import batch_router
@@ -46,6 +48,8 @@ api.add_router("/public", surveys_public_router)
 api.add_router("/metrics", metrics_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/texts", textan_router)
+api.add_router("/cases", cases_router)
+api.add_router("/alert-rules", alert_rules_router)
 
 
 @api.get("/health", auth=None, tags=["meta"])

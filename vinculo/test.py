@@ -30,6 +30,7 @@ from vinculo.accounts.actors import Actor, actor_for_user
 from vinculo.accounts.choices import Role, UnitKind
 from vinculo.accounts.models import Department, Unit
 from vinculo.accounts.services import create_person, create_unit
+from vinculo.cases.services import forget_sla_setup
 from vinculo.customers.models import Customer
 from vinculo.customers.services import create_customer
 from vinculo.journeys.models import Channel, Interaction, InteractionType
@@ -186,5 +187,7 @@ def _default_language() -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Rate-limit counters and import progress never leak from one test to the next."""
+    """Rate-limit counters, import progress and the SLA setup never leak from one test to
+    the next (a rolled-back test's working hours must not stay in memory)."""
     cache.clear()
+    forget_sla_setup()

@@ -12,6 +12,7 @@ the owner takes the case in hand, whichever comes first.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -85,6 +86,33 @@ class NewCase:
 # -- SLA ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _SlaSetup:
+    calendar: Calendar
+    targets: dict[str, SlaTarget]
+    read_at: float
+
+
+_setup: _SlaSetup | None = None
+SETUP_SECONDS = 30.0  # another process's edit of hours or targets is seen within this
+
+
+def forget_sla_setup(**_kwargs: Any) -> None:
+    """Read hours, holidays and targets again next time (connected to their saves)."""
+    global _setup
+    _setup = None
+
+
+def _sla_setup() -> _SlaSetup:
+    """Targets and calendar, read once per SETUP_SECONDS: opening thousands of cases in one
+    rules run does not read the same three tables thousands of times."""
+    global _setup
+    if _setup is None or time.monotonic() - _setup.read_at > SETUP_SECONDS:
+        targets = {t.priority: t for t in SlaTarget.objects.all()}
+        _setup = _SlaSetup(business_calendar(), targets, time.monotonic())
+    return _setup
+
+
 def business_calendar() -> Calendar:
     """The working week and holidays as configured; round the clock if none is set (a
     calendar that never opens would never fall due)."""
@@ -99,14 +127,20 @@ def business_calendar() -> Calendar:
 
 def due_times(priority: str, start: datetime) -> tuple[datetime, datetime]:
     """(first response due, resolution due) of a case of ``priority`` opened at ``start``."""
-    target = SlaTarget.objects.filter(priority=priority).first()
+    setup = _sla_setup()
+    target = setup.targets.get(priority)
     if target is None:
         raise CaseError("priority", _("There is no SLA target for this priority."))
-    clock = ALWAYS if target.round_the_clock else business_calendar()
-    return (
-        clock.add(start, target.first_response_minutes),
-        clock.add(start, target.resolution_minutes),
-    )
+    clock = ALWAYS if target.round_the_clock else setup.calendar
+    try:
+        return (
+            clock.add(start, target.first_response_minutes),
+            clock.add(start, target.resolution_minutes),
+        )
+    except SlaError as error:  # hours so few that the target lies years away
+        raise CaseError(
+            "priority", _("The working hours are too few to meet this priority's SLA.")
+        ) from error
 
 
 # -- opening ------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ PERIODIC_TASKS = (
     "vinculo.textan.tasks.tidy_scoring_jobs_task",
     # Cases: the overdue escalated to their units' managers, once.
     "vinculo.cases.tasks.escalate_cases_task",
+    # Alert rules: new responses, texts, feedback and interactions; cases and notices, once.
+    "vinculo.cases.tasks.evaluate_alert_rules_task",
     # Feedback: customer e-mails from the feedback mailbox (nothing when none is configured).
     "vinculo.feedback.tasks.fetch_feedback_mail_task",
 )

@@ -33,6 +33,7 @@ class World:
     key_id: int
     surveys: SurveyWorld
     feedback_id: int = 0  # Sofía's review of Sevilla
+    case_id: int = 0  # Sofía's customer-service case in Sevilla
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class Endpoint:
     extra_ok: tuple[int, ...] = field(default=())
     # What people who may not see Sofía get: 404, or a 4xx that names no data of hers.
     outsider: tuple[int, ...] = (404,)
+    # People who see Sofía but not this record of hers, and are outsiders for this row
+    # (Elena, a billing agent, does not see a customer-service case).
+    hidden_from: frozenset[str] = frozenset()
 
 
 def ids(w: World) -> dict[str, Any]:
@@ -72,4 +76,5 @@ def ids(w: World) -> dict[str, Any]:
         "company": w.org.company.pk,
         "sevilla": w.org.sevilla.pk,
         "feedback": w.feedback_id,
+        "case": w.case_id,
     }

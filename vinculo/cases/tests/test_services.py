@@ -1,12 +1,14 @@
 """Working a case through the services: SLA due times in business hours, the life of a
 case with its activity log and timeline, who sees and works what, escalation once."""
 
+import datetime as dt
+
 import pytest
 
 from vinculo.accounts.actors import SYSTEM
 from vinculo.accounts.models import Department
 from vinculo.cases.choices import EventKind, Priority, Status, Trigger
-from vinculo.cases.models import Case, CaseEvent, RootCause
+from vinculo.cases.models import Case, CaseEvent, RootCause, WorkingHours
 from vinculo.cases.queries import cases_for
 from vinculo.cases.services import (
     CaseError,
@@ -33,6 +35,16 @@ def test_a_high_case_opened_on_friday_evening_is_due_in_business_hours(org: Org)
 
     assert case.first_response_due == at("2026-03-09 12:00")
     assert case.resolution_due == at("2026-03-10 17:00")
+
+
+def test_new_working_hours_apply_to_the_next_case_at_once(org: Org) -> None:
+    before = opened(org.bilbao, "Antes", priority=Priority.HIGH, now=at("2026-03-07 10:00"))
+    WorkingHours.objects.create(weekday=5, opens=dt.time(10), closes=dt.time(14))
+
+    after = opened(org.bilbao, "Después", priority=Priority.HIGH, now=at("2026-03-07 10:00"))
+
+    assert before.first_response_due == at("2026-03-09 13:00")  # Saturday closed
+    assert after.first_response_due == at("2026-03-07 14:00")  # Saturday 10-14 open
 
 
 def test_urgent_cases_count_round_the_clock(org: Org) -> None:

@@ -61,6 +61,7 @@ def test_a_periodic_task_still_waiting_is_not_enqueued_again(org: Org, settings:
         "analyze_texts_task",
         "dispatch_due_task",
         "escalate_cases_task",
+        "evaluate_alert_rules_task",
         "fetch_feedback_mail_task",
         "fold_rollups_task",
         "scan_triggers_task",

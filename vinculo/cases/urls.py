@@ -1,0 +1,16 @@
+from django.urls import path
+
+from vinculo.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list_page, name="list"),
+    path("bulk/", views.case_bulk, name="bulk"),
+    path("new/", views.case_new, name="new"),
+    path("<int:case_id>/", views.case_page, name="case"),
+    *(
+        path(f"<int:case_id>/{action}/", views.case_act, {"action": action}, name=action)
+        for action in views.ACTIONS
+    ),
+]
