@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from vinculo.cases.services import TIMELINE_SOURCE as CASES_SOURCE
+from vinculo.core.demo.cases import load_cases
 from vinculo.core.demo.corridors import CorridorMaker, Event
 from vinculo.core.demo.feedback import load_feedback
 from vinculo.core.demo.org import DemoOrg, DemoPerson, ensure_org, ensure_people
@@ -37,7 +39,7 @@ from vinculo.core.demo.surveys import (
 from vinculo.customers.choices import IdentityKind
 from vinculo.customers.models import Customer, Identity
 from vinculo.imports.writers import InteractionRow, interaction_writer
-from vinculo.journeys.models import Channel, InteractionType
+from vinculo.journeys.models import Channel, Interaction, InteractionType
 from vinculo.journeys.services import touchpoint_for
 from vinculo.metrics.rollups import fold_all
 from vinculo.textan.services import add_starter_topics, analyze_new
@@ -57,6 +59,7 @@ class DemoResult:
     interactions: int = 0
     responses: int = 0
     feedback: int = 0
+    cases: int = 0
     skipped_customers: int = 0
     by_stage: dict[str, int] = field(default_factory=dict)
 
@@ -268,4 +271,7 @@ def load_demo(
         add_starter_topics()
         while analyze_new():  # the comments' and feedback's sentiment, emotions and topics
             pass
+        followed = Interaction.objects.filter(source=CASES_SOURCE).count()
+        result.cases = load_cases(random.Random(rng.random()), timezone.now())
+        result.interactions += Interaction.objects.filter(source=CASES_SOURCE).count() - followed
     return result

@@ -69,6 +69,7 @@ PEOPLE: list[tuple[str, str, str, Role, str | None, str | None]] = [
     ("sofia.navarro", "Sofía", "Navarro", Role.UNIT_MANAGER, "tienda-madrid-chamberi", None),
     ("raul.castillo", "Raúl", "Castillo", Role.UNIT_MANAGER, CONTACT_CENTRE[1], None),
     ("javier.romero", "Javier", "Romero", Role.AGENT, None, "billing"),
+    ("ana.vidal", "Ana", "Vidal", Role.AGENT, None, "customer_service"),
     ("paula.gil", "Paula", "Gil", Role.VIEWER, None, None),
 ]
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from vinculo.accounts.choices import Role, UnitKind
 from vinculo.accounts.models import Membership, Unit
+from vinculo.cases.models import AlertRule, Case
+from vinculo.cases.services import TIMELINE_SOURCE as CASES
 from vinculo.core.demo.corridors import HOURS, CorridorMaker, Event
 from vinculo.core.demo.feedback import ITEMS
 from vinculo.core.demo.org import PEOPLE, Store
@@ -43,9 +45,10 @@ def demo_output(db: None) -> str:
 
 def corridors() -> dict[int, list[tuple[str, str, datetime]]]:
     """(interaction type, journey stage, time) of every customer's interactions, in order;
-    not what customers wrote unasked (reviews, complaints: their own timing and channel)."""
+    not what customers wrote unasked (reviews, complaints: their own timing and channel)
+    nor the demo cases' follow-ups."""
     by_customer: dict[int, list[tuple[str, str, datetime]]] = defaultdict(list)
-    company_events = Interaction.objects.exclude(source=FEEDBACK)
+    company_events = Interaction.objects.exclude(source__in=(FEEDBACK, CASES))
     rows = company_events.order_by("occurred_at", "id").values_list(
         "customer_id",
         "touchpoint__interaction_type__code",
@@ -123,7 +126,8 @@ def test_customers_have_a_spanish_profile(demo_output: str) -> None:
 
 
 def test_interactions_happen_in_the_unit_that_serves_their_channel(demo_output: str) -> None:
-    rows = Interaction.objects.exclude(source=FEEDBACK).values_list(
+    # A case's follow-ups are in the case's unit, whichever channel the agent used.
+    rows = Interaction.objects.exclude(source__in=(FEEDBACK, CASES)).values_list(
         "touchpoint__channel__code", "unit__kind", "unit__code", "unit_id", "customer__home_unit_id"
     )
 
@@ -162,7 +166,7 @@ def test_interactions_lie_in_the_last_two_years_with_amounts_on_transactions_onl
 
     assert not interactions.filter(occurred_at__gt=now).exists()
     assert not interactions.filter(occurred_at__lt=now - timedelta(days=732)).exists()
-    assert not interactions.exclude(source__in=["demo", "surveys", FEEDBACK]).exists()
+    assert not interactions.exclude(source__in=["demo", "surveys", FEEDBACK, CASES]).exists()
     assert not interactions.filter(
         amount__isnull=False, touchpoint__interaction_type__is_transaction=False
     ).exists()
@@ -245,7 +249,7 @@ def test_output_shows_every_demo_person_and_a_password_that_signs_in(demo_output
     roles = dict(Membership.objects.values_list("user__username", "role"))
     assert set(roles.values()) == {Role.ANALYST, Role.UNIT_MANAGER, Role.AGENT, Role.VIEWER}
     assert "admin" not in roles
-    billing_agent = Membership.objects.get(role=Role.AGENT)
+    billing_agent = Membership.objects.get(user__username="javier.romero")
     assert billing_agent.department is not None
     assert billing_agent.department.code == "billing"
     for username, *_rest in PEOPLE:
@@ -312,3 +316,25 @@ def test_demo_feedback_is_analysed_and_some_is_on_its_customers_timelines(
         1, items.filter(unit__name="Madrid Chamberí").count()
     )
     assert worse > better
+
+
+def test_recent_detractors_are_cases_some_worked_and_on_their_timelines(
+    demo_output: str,
+) -> None:
+    cases = Case.objects.all()
+
+    assert cases.exists() and f"{cases.count():,} cases" in demo_output
+    assert set(cases.values_list("trigger", flat=True)) == {"response"}
+    scores = Answer.objects.filter(
+        response_id__in=cases.values("trigger_id"), question__key="nps"
+    ).values_list("number", flat=True)
+    assert len(scores) == cases.count() and max(n or 0 for n in scores) <= 6
+    assert cases.filter(status="new").exists()  # the newest wait for someone
+    worked = cases.exclude(status="new")
+    assert all(c.events.filter(kind="assigned").exists() for c in worked)
+    assert all(c.root_cause_id is not None for c in cases.filter(status="resolved"))
+    known = cases.filter(customer__isnull=False).count()
+    assert Interaction.objects.filter(record_kind="case").count() >= known
+    assert AlertRule.objects.count() == 2
+    again = run_demo("--customers", str(CUSTOMERS), "--seed", "7")
+    assert AlertRule.objects.count() == 2 and "0 cases" in again

@@ -74,7 +74,8 @@ class Command(BaseCommand):
                 f"Done in {elapsed:.1f} s: {result.org.units_created} units, "
                 f"{sum(p.created for p in result.people)} people, {result.customers:,} customers, "
                 f"{result.identities:,} identities, {result.interactions:,} interactions, "
-                f"{result.responses:,} survey responses, {result.feedback:,} feedback items."
+                f"{result.responses:,} survey responses, {result.feedback:,} feedback items, "
+                f"{result.cases:,} cases."
             )
         )
         if result.skipped_customers:

@@ -1,0 +1,127 @@
+"""The demo's closed loop: two alert rules that watch what comes in from now on, and the
+detractors of the last two weeks as cases, some already worked by the demo people.
+
+Cases are opened when each response came in (their SLA due times are those of that
+moment), so the list shows a believable mix: resolved, in progress, and some overdue.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import User
+
+from vinculo.accounts.actors import SYSTEM, actor_for_user
+from vinculo.accounts.models import Department
+from vinculo.cases.choices import ContactChannel, ContactOutcome, Priority, Trigger
+from vinculo.cases.models import AlertRule, RootCause
+from vinculo.cases.rule_choices import RuleAction, RuleEvent
+from vinculo.cases.rules_services import RuleData, save_rule
+from vinculo.cases.services import (
+    NewCase,
+    business_calendar,
+    log_contact,
+    open_case,
+    resolve,
+    take,
+)
+from vinculo.surveys.choices import ResponseStatus
+from vinculo.surveys.models import Answer
+
+RECENT = timedelta(days=14)
+MOST = 40  # cases opened from recent detractors
+
+
+def load_cases(rng: random.Random, now: datetime) -> int:
+    """Returns how many cases were opened."""
+    service = Department.objects.get(code="customer_service")
+    if not AlertRule.objects.exists():
+        _demo_rules(service)
+    detractors = list(
+        Answer.objects.filter(
+            question__key="nps",
+            number__lte=6,
+            response__status=ResponseStatus.COMPLETE,
+            response__completed_at__gte=now - RECENT,
+        )
+        .select_related("response__unit", "response__customer", "response__channel")
+        .order_by("-response__completed_at")[:MOST]
+    )
+    people = [User.objects.get(username=name) for name in ("ana.vidal", "lucia.ortega")]
+    causes = list(RootCause.objects.filter(parent__isnull=False))
+    opened = 0
+    hours = business_calendar()
+    for number, answer in enumerate(detractors):
+        response = answer.response
+        assert response.completed_at is not None
+        case, created = open_case(
+            actor=SYSTEM,
+            data=NewCase(
+                title=f"Detractor en {response.unit.name} (NPS {answer.number})",
+                unit=response.unit,
+                customer=response.customer,
+                department=service,
+                priority=Priority.HIGH,
+                trigger=Trigger.RESPONSE,
+                trigger_id=response.pk,
+                channel_code=response.channel.code,
+            ),
+            now=response.completed_at,
+        )
+        opened += created
+        if not created or number < max(1, len(detractors) // 3) or rng.random() < 0.3:
+            continue  # the newest third, and some others, still wait for someone
+        actor = actor_for_user(rng.choice(people))
+        # People work in business hours: each step some business minutes after the last.
+        taken = hours.add(response.completed_at, rng.randint(20, 600))
+        called = hours.add(taken, rng.randint(5, 120))
+        solved = hours.add(called, rng.randint(60, 960))
+        if taken >= now:
+            continue
+        take(actor=actor, case=case, now=taken)
+        if called >= now:
+            continue
+        log_contact(
+            actor=actor,
+            case=case,
+            channel=ContactChannel.CALL,
+            outcome=rng.choice([ContactOutcome.REACHED, ContactOutcome.LEFT_MESSAGE]),
+            text="Llamada de seguimiento tras su valoración.",
+            now=called,
+        )
+        if solved < now and rng.random() < 0.7:
+            resolve(
+                actor=actor,
+                case=case,
+                root_cause=rng.choice(causes),
+                resolution="Se explicó el problema y se aplicó la solución acordada.",
+                now=solved,
+            )
+    return opened
+
+
+def _demo_rules(service: Department) -> None:
+    save_rule(
+        actor=SYSTEM,
+        data=RuleData(
+            name="Detractores",
+            event=RuleEvent.RESPONSE,
+            conditions=[{"field": "nps", "op": "lte", "value": 6}],
+            action=RuleAction.BOTH,
+            priority=Priority.HIGH,
+            department=service,
+            title="Detractor en {unit}",
+        ),
+    )
+    save_rule(
+        actor=SYSTEM,
+        data=RuleData(
+            name="Enfado en opiniones",
+            event=RuleEvent.TEXT,
+            conditions=[{"field": "emotion:anger", "op": "gte", "value": 0.6}],
+            priority=Priority.NORMAL,
+            department=service,
+            title="Cliente enfadado en {unit}",
+        ),
+    )
