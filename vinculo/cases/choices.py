@@ -1,14 +1,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    NEW = "new", _("New")
-    IN_PROGRESS = "in_progress", _("In progress")
-    WAITING = "waiting", _("Waiting for the customer")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
-    REOPENED = "reopened", _("Reopened")
+    NEW = "new", pgettext_lazy("case", "New")
+    IN_PROGRESS = "in_progress", pgettext_lazy("case", "In progress")
+    WAITING = "waiting", pgettext_lazy("case", "Waiting for the customer")
+    RESOLVED = "resolved", pgettext_lazy("case", "Resolved")
+    CLOSED = "closed", pgettext_lazy("case", "Closed")
+    REOPENED = "reopened", pgettext_lazy("case", "Reopened")
 
 
 # Where a case may go from each status. Resolved cases are closed (by a person, or later
@@ -25,10 +26,10 @@ OPEN = frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING, Status.REOPENE
 
 
 class Priority(models.TextChoices):
-    URGENT = "urgent", _("Urgent")
-    HIGH = "high", _("High")
-    NORMAL = "normal", _("Normal")
-    LOW = "low", _("Low")
+    URGENT = "urgent", pgettext_lazy("case", "Urgent")
+    HIGH = "high", pgettext_lazy("case", "High")
+    NORMAL = "normal", pgettext_lazy("case", "Normal")
+    LOW = "low", pgettext_lazy("case", "Low")
 
 
 class Trigger(models.TextChoices):
@@ -41,7 +42,7 @@ class Trigger(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
-    OPENED = "opened", _("Opened")
+    OPENED = "opened", pgettext_lazy("case", "Opened")
     ASSIGNED = "assigned", _("Assigned")
     STATUS = "status", _("Status changed")
     NOTE = "note", _("Note")

@@ -33,7 +33,7 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Open")), (ANY_STATUS, _("Any")), *Status.choices],
+        choices=[("", _("Open cases")), (ANY_STATUS, _("Any status")), *Status.choices],
     )
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=[ALL, *Priority.choices]

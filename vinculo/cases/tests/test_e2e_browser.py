@@ -30,17 +30,17 @@ def test_an_agent_takes_calls_and_resolves_a_case_on_a_phone(
     page.get_by_role("link", name=f"#{case.pk} Cobro duplicado en la factura").click()
     expect(page).to_have_url(f"{live_server.url}/cases/{case.pk}/")
 
-    page.locator("form[action$='/take/'] button").click()
+    page.locator("#do-take button").click()
     expect(page.locator(".case-facts")).to_contain_text("elena")
 
     page.select_option("#contact_channel", "call")
     page.select_option("#contact_outcome", "reached")
     page.fill("#contact_text", "Le devolvemos el cargo duplicado")
-    page.locator("form[action$='/contact/'] button").click()
+    page.locator("#do-contact button").click()
 
     page.select_option("#resolve_root_cause", label="Facturación > Cargo duplicado")
     page.fill("#resolve_resolution", "Abonados 20 € en la próxima factura")
-    page.locator("form[action$='/resolve/'] button").click()
+    page.locator("#do-resolve button").click()
 
     with translation.override("es"):
         resolved = str(Status.RESOLVED.label)

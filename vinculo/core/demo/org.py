@@ -143,10 +143,13 @@ def ensure_org() -> DemoOrg:
     )
 
 
-def _billing_department() -> Department:
-    # The department is seeded by a migration but may have been removed from the settings.
-    department = Department.objects.filter(code="billing").first()
-    return department or create_department(name="Facturación", code="billing")
+DEPARTMENT_NAMES = {"billing": "Facturación", "customer_service": "Atención al cliente"}
+
+
+def _department(code: str) -> Department:
+    # Departments are seeded by a migration but may have been removed from the settings.
+    department = Department.objects.filter(code=code).first()
+    return department or create_department(name=DEPARTMENT_NAMES.get(code, code), code=code)
 
 
 def ensure_people(password: str) -> list[DemoPerson]:
@@ -159,7 +162,7 @@ def ensure_people(password: str) -> list[DemoPerson]:
     people = []
     for username, first, last, role, unit_code, department_code in PEOPLE:
         unit = Unit.objects.get(code=unit_code) if unit_code else None
-        department = _billing_department() if department_code == "billing" else None
+        department = _department(department_code) if department_code else None
         if username not in taken:
             create_person(
                 username=username,

@@ -8,12 +8,15 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.utils import timezone
 
+from vinculo.accounts.actors import actor_for_user
 from vinculo.accounts.choices import Role, UnitKind
 from vinculo.accounts.models import Membership, Unit
 from vinculo.cases.models import AlertRule, Case
+from vinculo.cases.queries import cases_for
 from vinculo.cases.services import TIMELINE_SOURCE as CASES
 from vinculo.core.demo.corridors import HOURS, CorridorMaker, Event
 from vinculo.core.demo.feedback import ITEMS
@@ -249,9 +252,10 @@ def test_output_shows_every_demo_person_and_a_password_that_signs_in(demo_output
     roles = dict(Membership.objects.values_list("user__username", "role"))
     assert set(roles.values()) == {Role.ANALYST, Role.UNIT_MANAGER, Role.AGENT, Role.VIEWER}
     assert "admin" not in roles
-    billing_agent = Membership.objects.get(user__username="javier.romero")
-    assert billing_agent.department is not None
-    assert billing_agent.department.code == "billing"
+    departments = dict(
+        Membership.objects.filter(role=Role.AGENT).values_list("user__username", "department__code")
+    )
+    assert departments == {"javier.romero": "billing", "ana.vidal": "customer_service"}
     for username, *_rest in PEOPLE:
         assert username in demo_output
         assert authenticate(username=username, password=match.group(1)) is not None
@@ -330,6 +334,8 @@ def test_recent_detractors_are_cases_some_worked_and_on_their_timelines(
     ).values_list("number", flat=True)
     assert len(scores) == cases.count() and max(n or 0 for n in scores) <= 6
     assert cases.filter(status="new").exists()  # the newest wait for someone
+    ana = actor_for_user(User.objects.get(username="ana.vidal"))
+    assert cases_for(ana).filter(status="new").exists()  # customer service: hers to take
     worked = cases.exclude(status="new")
     assert all(c.events.filter(kind="assigned").exists() for c in worked)
     assert all(c.root_cause_id is not None for c in cases.filter(status="resolved"))
