@@ -30,7 +30,7 @@ from vinculo.accounts.actors import Actor, actor_for_user
 from vinculo.accounts.choices import Role, UnitKind
 from vinculo.accounts.models import Department, Unit
 from vinculo.accounts.services import create_person, create_unit
-from vinculo.cases.services import forget_sla_setup
+from vinculo.cases.deadlines import forget_sla_setup
 from vinculo.customers.models import Customer
 from vinculo.customers.services import create_customer
 from vinculo.journeys.models import Channel, Interaction, InteractionType

@@ -9,8 +9,8 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from vinculo.cases.deadlines import forget_sla_setup
         from vinculo.cases.models import Holiday, SlaTarget, WorkingHours
-        from vinculo.cases.services import forget_sla_setup
 
         for model in (Holiday, SlaTarget, WorkingHours):
             post_save.connect(forget_sla_setup, sender=model, dispatch_uid=f"sla-{model.__name__}")

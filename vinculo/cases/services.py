@@ -3,21 +3,17 @@ note, resolve with a root cause, close, reopen; and escalate the overdue once.
 
 Every change writes one ``CaseEvent`` (the activity log) in the same transaction; opening,
 each contact with the customer and resolving also write a row on the customer's timeline.
-SLA due times come from the priority's ``SlaTarget`` over the business calendar
-(``sla.Calendar``: the working hours and holidays), or the clock for round-the-clock
-priorities. Time to first response ends with the first contact logged or the first time
-the owner takes the case in hand, whichever comes first.
+SLA due times come from ``deadlines``. Time to first response ends with the first contact
+logged or the first time the owner takes the case in hand, whichever comes first.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -38,9 +34,9 @@ from vinculo.cases.choices import (
     Status,
     Trigger,
 )
-from vinculo.cases.models import Case, CaseEvent, Holiday, RootCause, SlaTarget, WorkingHours
+from vinculo.cases.deadlines import CaseError, due_times
+from vinculo.cases.models import Case, CaseEvent, RootCause
 from vinculo.cases.queries import cases_for
-from vinculo.cases.sla import ALWAYS, Calendar, Shift, SlaError, calendar
 from vinculo.customers.models import Customer
 from vinculo.journeys.models import Channel, InteractionType
 from vinculo.journeys.services import record_interaction
@@ -60,15 +56,6 @@ CONTACT_CHANNELS = {
 DEFAULT_CHANNEL = "call_centre"
 
 
-class CaseError(ValueError):
-    """A change that cannot be made; ``field`` names what to correct."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
 @dataclass(frozen=True)
 class NewCase:
     title: str
@@ -81,66 +68,6 @@ class NewCase:
     trigger_id: int | None = None
     owner: User | None = None
     channel_code: str = ""  # the channel of what opened it, for the timeline
-
-
-# -- SLA ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _SlaSetup:
-    calendar: Calendar
-    targets: dict[str, SlaTarget]
-    read_at: float
-
-
-_setup: _SlaSetup | None = None
-SETUP_SECONDS = 30.0  # another process's edit of hours or targets is seen within this
-
-
-def forget_sla_setup(**_kwargs: Any) -> None:
-    """Read hours, holidays and targets again next time (connected to their saves)."""
-    global _setup
-    _setup = None
-
-
-def _sla_setup() -> _SlaSetup:
-    """Targets and calendar, read once per SETUP_SECONDS: opening thousands of cases in one
-    rules run does not read the same three tables thousands of times."""
-    global _setup
-    if _setup is None or time.monotonic() - _setup.read_at > SETUP_SECONDS:
-        targets = {t.priority: t for t in SlaTarget.objects.all()}
-        _setup = _SlaSetup(business_calendar(), targets, time.monotonic())
-    return _setup
-
-
-def business_calendar() -> Calendar:
-    """The working week and holidays as configured; round the clock if none is set (a
-    calendar that never opens would never fall due)."""
-    shifts = [Shift(h.weekday, h.opens, h.closes) for h in WorkingHours.objects.all()]
-    holidays = list(Holiday.objects.values_list("day", flat=True))
-    try:
-        return calendar(settings.TIME_ZONE, shifts, holidays)
-    except SlaError:
-        logger.warning("No usable working hours: SLAs count round the clock")
-        return ALWAYS
-
-
-def due_times(priority: str, start: datetime) -> tuple[datetime, datetime]:
-    """(first response due, resolution due) of a case of ``priority`` opened at ``start``."""
-    setup = _sla_setup()
-    target = setup.targets.get(priority)
-    if target is None:
-        raise CaseError("priority", _("There is no SLA target for this priority."))
-    clock = ALWAYS if target.round_the_clock else setup.calendar
-    try:
-        return (
-            clock.add(start, target.first_response_minutes),
-            clock.add(start, target.resolution_minutes),
-        )
-    except SlaError as error:  # hours so few that the target lies years away
-        raise CaseError(
-            "priority", _("The working hours are too few to meet this priority's SLA.")
-        ) from error
 
 
 # -- opening ------------------------------------------------------------------------------

@@ -15,12 +15,12 @@ from django.contrib.auth.models import User
 from vinculo.accounts.actors import SYSTEM, actor_for_user
 from vinculo.accounts.models import Department
 from vinculo.cases.choices import ContactChannel, ContactOutcome, Priority, Trigger
+from vinculo.cases.deadlines import business_calendar
 from vinculo.cases.models import AlertRule, RootCause
 from vinculo.cases.rule_choices import RuleAction, RuleEvent
 from vinculo.cases.rules_services import RuleData, save_rule
 from vinculo.cases.services import (
     NewCase,
-    business_calendar,
     log_contact,
     open_case,
     resolve,
