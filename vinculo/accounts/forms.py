@@ -34,7 +34,8 @@ SCOPE_LABELS: dict[Perm, Promise] = {
     Perm.SCORE_TEXTS: _("Score files of texts"),
     Perm.VIEW_CASES: _("See cases"),
     Perm.WORK_CASES: _("Work cases"),
-    Perm.MANAGE_CASES: _("Configure cases (SLA, hours, root causes)"),
+    Perm.MANAGE_CASES: _("Configure cases (SLA, hours, root causes, routing, signals)"),
+    Perm.MANAGE_WEBHOOKS: _("Manage outgoing webhooks"),
 }
 
 

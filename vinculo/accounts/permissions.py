@@ -33,7 +33,9 @@ class Perm(StrEnum):
     SCORE_TEXTS = "texts.score"  # score uploaded CSV files of texts (only one's own jobs)
     VIEW_CASES = "cases.view"  # agents: their department's cases in their units
     WORK_CASES = "cases.work"  # take, assign, note, contact, resolve the cases one sees
-    MANAGE_CASES = "cases.manage"  # SLA targets, working hours, root causes
+    MANAGE_CASES = "cases.manage"  # SLA targets, working hours, root causes, routing,
+    # sales signals, improvement actions, the follow-up survey
+    MANAGE_WEBHOOKS = "webhooks.manage"  # outgoing webhooks: endpoints, deliveries, replays
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -61,6 +63,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_CASES,
             Perm.WORK_CASES,
             Perm.MANAGE_CASES,
+            Perm.MANAGE_WEBHOOKS,
         }
     ),
     Role.UNIT_MANAGER: frozenset(

@@ -65,3 +65,32 @@ class ContactOutcome(models.TextChoices):
     REACHED = "reached", _("Reached the customer")
     NOT_REACHED = "not_reached", _("Could not reach the customer")
     LEFT_MESSAGE = "left_message", _("Left a message")
+
+
+class Assignment(models.TextChoices):
+    """How a rule's new case finds its owner among the department's people."""
+
+    NONE = "", _("Nobody: the department takes it")
+    ROUND_ROBIN = "round_robin", _("Round robin")
+    LEAST_LOADED = "least_loaded", _("Least loaded (fewest open cases)")
+
+
+class FollowUpStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ANSWERED = "answered", _("Answered")
+    NOT_SENT = "not_sent", _("Not sent")
+
+
+class ImprovementStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("improvement", "Open")
+    IN_PROGRESS = "in_progress", pgettext_lazy("improvement", "In progress")
+    DONE = "done", pgettext_lazy("improvement", "Done")
+    DROPPED = "dropped", pgettext_lazy("improvement", "Dropped")
+
+
+class NotificationKind(models.TextChoices):
+    RULE = "rule", _("Alert rule matched")
+    ASSIGNED = "assigned", _("Case assigned to you")
+    ESCALATED = "escalated", _("Case escalated")
+    SIGNAL = "signal", _("Sales signal")
+    IMPROVEMENT = "improvement", _("Improvement action")

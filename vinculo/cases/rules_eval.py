@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from vinculo.accounts.actors import SYSTEM
 from vinculo.accounts.models import Department, Unit
 from vinculo.cases.choices import Priority
+from vinculo.cases.events import announce, rule_matched
 from vinculo.cases.models import AlertRule, Case, Notification, RuleMatch, RuleState
 from vinculo.cases.rule_choices import RuleAction, RuleEvent
 from vinculo.cases.rules import Compiled, compile_rule, render_title, repeat_key
@@ -183,7 +184,9 @@ def write_matches(
             if loaded.rule.action in (RuleAction.NOTIFY, RuleAction.BOTH):
                 notify.append((match, facts))
     RuleMatch.objects.bulk_create(matches)
-    _notify(notify, units, now)
+    recipients = _notify(notify, units, now)
+    for match in matches:
+        announce(rule_matched, match=match, recipients=recipients.get(id(match), []))
     return len(matches)
 
 
@@ -223,6 +226,7 @@ def _open_case(
         trigger=facts["trigger"],
         trigger_id=facts["trigger_id"],
         channel_code=facts.get("channel") or "",
+        touchpoint_id=int(facts["touchpoint"]) if facts.get("touchpoint") else None,
     )
     try:
         case, _created = open_case(actor=SYSTEM, data=data, now=now)
@@ -239,8 +243,12 @@ def _department(department_id: int | None, departments: dict[int, Department]) -
     return next((d for d in departments.values() if d.code == DEFAULT_DEPARTMENT), None)
 
 
-def _notify(notify: list[tuple[RuleMatch, Facts]], units: dict[int, Unit], now: datetime) -> None:
+def _notify(
+    notify: list[tuple[RuleMatch, Facts]], units: dict[int, Unit], now: datetime
+) -> dict[int, list[Any]]:
+    """Writes the in-app notifications; returns who was told of each match (by ``id``)."""
     managers: dict[int, list[Any]] = {}
+    told: dict[int, list[Any]] = {}
     rows = []
     for match, facts in notify:
         unit = units[facts["unit_id"]]
@@ -251,6 +259,7 @@ def _notify(notify: list[tuple[RuleMatch, Facts]], units: dict[int, Unit], now: 
             "event": RuleEvent(match.event).label,
             "unit": unit.name,
         }
+        told[id(match)] = managers[unit.pk]
         for person in managers[unit.pk]:
             rows.append(
                 Notification(
@@ -263,3 +272,4 @@ def _notify(notify: list[tuple[RuleMatch, Facts]], units: dict[int, Unit], now: 
                 )
             )
     Notification.objects.bulk_create(rows)
+    return told

@@ -35,6 +35,7 @@ from vinculo.cases.choices import (
     Trigger,
 )
 from vinculo.cases.deadlines import CaseError, due_times
+from vinculo.cases.events import announce, case_event
 from vinculo.cases.models import Case, CaseEvent, RootCause
 from vinculo.cases.queries import cases_for
 from vinculo.customers.models import Customer
@@ -68,6 +69,7 @@ class NewCase:
     trigger_id: int | None = None
     owner: User | None = None
     channel_code: str = ""  # the channel of what opened it, for the timeline
+    touchpoint_id: int | None = None
 
 
 # -- opening ------------------------------------------------------------------------------
@@ -94,6 +96,7 @@ def open_case(*, actor: Actor, data: NewCase, now: datetime | None = None) -> tu
         description=data.description,
         customer=data.customer,
         unit=data.unit,
+        touchpoint_id=data.touchpoint_id,
         department=data.department,
         owner=data.owner,
         priority=data.priority,
@@ -381,7 +384,7 @@ def _log(
     contact_channel: str = "",
     contact_outcome: str = "",
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         kind=kind,
         actor_id=actor.user_id if actor is not None else None,
@@ -392,6 +395,8 @@ def _log(
         contact_outcome=contact_outcome,
         created_at=when,
     )
+    announce(case_event, event=event)
+    return event
 
 
 def _on_timeline(

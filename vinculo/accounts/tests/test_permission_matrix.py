@@ -95,6 +95,7 @@ PERSON_PERMS = {
         Perm.VIEW_CASES,
         Perm.WORK_CASES,
         Perm.MANAGE_CASES,
+        Perm.MANAGE_WEBHOOKS,
     },
     "carmen": MANAGER,
     "diego": MANAGER,

@@ -9,10 +9,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.accounts.models import Department, Unit
-from vinculo.cases.choices import ContactChannel, ContactOutcome, EventKind, Priority, Status
+from vinculo.cases.choices import (
+    Assignment,
+    ContactChannel,
+    ContactOutcome,
+    EventKind,
+    NotificationKind,
+    Priority,
+    Status,
+)
 from vinculo.cases.choices import Trigger as TriggerKind
 from vinculo.cases.rule_choices import RuleAction, RuleEvent
 from vinculo.customers.models import Customer
+from vinculo.journeys.models import Touchpoint
 
 
 class RootCause(models.Model):
@@ -116,6 +125,14 @@ class Case(models.Model):
         related_name="cases",
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        verbose_name=_("touchpoint"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),
@@ -259,6 +276,14 @@ class AlertRule(models.Model):
         related_name="+",
         help_text=_("Empty: the department of the event's interaction type."),
     )
+    assignment = models.CharField(
+        _("assign to"),
+        max_length=15,
+        choices=Assignment.choices,
+        blank=True,
+        default=Assignment.NONE,
+        help_text=_("Who of the department's people owns each new case."),
+    )
     title = models.CharField(
         _("case title"),
         max_length=200,
@@ -325,6 +350,9 @@ class RuleState(models.Model):
     last_text_id = models.BigIntegerField(_("last text analysis read"), default=0)
     last_feedback_id = models.BigIntegerField(_("last feedback item read"), default=0)
     last_interaction_id = models.BigIntegerField(_("last interaction read"), default=0)
+    last_signal_interaction_id = models.BigIntegerField(
+        _("last interaction read for sales signals"), default=0
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -339,7 +367,8 @@ class RuleState(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message to one person about a rule's match (e-mail and webhooks later)."""
+    """A message to one person in the app (and by e-mail, unless they opted out): a rule's
+    match, a case given to them, an escalation, a sales signal."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -371,9 +400,25 @@ class Notification(models.Model):
         on_delete=models.SET_NULL,
         related_name="notifications",
     )
+    kind = models.CharField(
+        _("kind"), max_length=15, choices=NotificationKind.choices, default=NotificationKind.RULE
+    )
+    # What makes a notification that is not a rule's match unique for its recipient,
+    # e.g. "escalated-<case>-<times reopened>": writing it twice adds nothing.
+    key = models.CharField(_("key"), max_length=80, blank=True)
+    signal = models.ForeignKey(
+        "cases.SalesSignal",
+        verbose_name=_("sales signal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
     text = models.CharField(_("text"), max_length=300)
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    email_status = models.CharField(_("e-mail"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -382,7 +427,12 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["match", "recipient"], name="notification_once_per_match"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~Q(key=""),
+                name="notification_once_per_key",
+            ),
         ]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
 
