@@ -1,32 +1,47 @@
-"""What other parts listen to when cases change, sent once the change is committed.
+"""What happens after a case changes or a rule matches, once the change is committed.
 
-``case_event`` is sent for every entry of a case's activity log (opened, assigned,
-escalated, contacted, resolved ...) with ``event`` (the ``CaseEvent``); ``rule_matched``
-for every new match of an alert rule with ``match`` (the ``RuleMatch``) and
-``recipients`` (the people notified in the app). Notifications by e-mail and outgoing
-webhooks subscribe to them; a receiver that fails is logged and never undoes the change.
+Services call these explicitly (never through Django signals): each case event (opened,
+assigned, escalated, contacted, resolved ...) and each new rule match is told to the
+people it concerns (``notify``) and published to the subscribed webhooks
+(``webhooks.outbox``). Both run after commit, so a rolled-back change tells nobody, and a
+failure in one is logged and never undoes the change nor stops the other.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.dispatch import Signal
+
+if TYPE_CHECKING:
+    from vinculo.cases.models import CaseEvent, RuleMatch
 
 logger = logging.getLogger(__name__)
 
-case_event = Signal()
-rule_matched = Signal()
+
+def case_event_recorded(event: CaseEvent) -> None:
+    from vinculo.cases.notify import case_event_noticed
+    from vinculo.webhooks.outbox import publish_case_event
+
+    _after_commit(case_event_noticed, event)
+    _after_commit(publish_case_event, event)
 
 
-def announce(signal: Signal, **kwargs: Any) -> None:
-    """Sends ``signal`` after the current transaction commits (right away outside one)."""
+def rule_match_recorded(match: RuleMatch, recipients: list[Any]) -> None:
+    from vinculo.cases.notify import rule_match_noticed
+    from vinculo.webhooks.outbox import publish_rule_match
 
-    def send() -> None:
-        for receiver, outcome in signal.send_robust(sender=None, **kwargs):
-            if isinstance(outcome, Exception):
-                logger.error("Receiver %r of a case signal failed", receiver, exc_info=outcome)
+    _after_commit(rule_match_noticed, match, recipients)
+    _after_commit(publish_rule_match, match, recipients)
 
-    transaction.on_commit(send)
+
+def _after_commit(function: Callable[..., None], *args: Any) -> None:
+    def run() -> None:
+        try:
+            function(*args)
+        except Exception:
+            logger.exception("%s failed after a case change", function.__qualname__)
+
+    transaction.on_commit(run)

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from vinculo.accounts.actors import SYSTEM
 from vinculo.accounts.models import Department, Unit
 from vinculo.cases.choices import Priority
-from vinculo.cases.events import announce, rule_matched
+from vinculo.cases.events import rule_match_recorded
 from vinculo.cases.models import AlertRule, Case, Notification, RuleMatch, RuleState
 from vinculo.cases.rule_choices import RuleAction, RuleEvent
 from vinculo.cases.rules import Compiled, compile_rule, render_title, repeat_key
@@ -186,7 +186,7 @@ def write_matches(
     RuleMatch.objects.bulk_create(matches)
     recipients = _notify(notify, units, now)
     for match in matches:
-        announce(rule_matched, match=match, recipients=recipients.get(id(match), []))
+        rule_match_recorded(match, recipients.get(id(match), []))
     return len(matches)
 
 

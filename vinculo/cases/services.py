@@ -35,7 +35,7 @@ from vinculo.cases.choices import (
     Trigger,
 )
 from vinculo.cases.deadlines import CaseError, due_times
-from vinculo.cases.events import announce, case_event
+from vinculo.cases.events import case_event_recorded
 from vinculo.cases.models import Case, CaseEvent, RootCause
 from vinculo.cases.queries import cases_for
 from vinculo.customers.models import Customer
@@ -395,7 +395,7 @@ def _log(
         contact_outcome=contact_outcome,
         created_at=when,
     )
-    announce(case_event, event=event)
+    case_event_recorded(event)
     return event
 
 
