@@ -13,7 +13,11 @@ from ninja.errors import ValidationError
 from vinculo.accounts.api import router as accounts_router
 from vinculo.accounts.api_auth import ApiKeyAuth, SessionAuth
 from vinculo.cases.api import router as cases_router
+from vinculo.cases.insights_api import improvements_router
+from vinculo.cases.insights_api import router as cases_insights_router
+from vinculo.cases.notifications_api import router as notifications_router
 from vinculo.cases.rules_api import router as alert_rules_router
+from vinculo.cases.signals_api import router as sales_signals_router
 from vinculo.customers.api import router as customers_router
 from vinculo.feedback.api import router as feedback_router
 from vinculo.imports.api import batch_router
@@ -24,6 +28,7 @@ from vinculo.metrics.api import router as metrics_router
 from vinculo.surveys.api import public_router as surveys_public_router
 from vinculo.surveys.api import router as surveys_router
 from vinculo.textan.api import router as textan_router
+from vinculo.webhooks.api import router as webhooks_router
 
 api = NinjaAPI(
     title="Vínculo API",
@@ -49,7 +54,12 @@ api.add_router("/metrics", metrics_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/texts", textan_router)
 api.add_router("/cases", cases_router)
+api.add_router("/cases-insights", cases_insights_router)
+api.add_router("/improvements", improvements_router)
 api.add_router("/alert-rules", alert_rules_router)
+api.add_router("/sales-signals", sales_signals_router)
+api.add_router("/webhooks", webhooks_router)
+api.add_router("/notifications", notifications_router)
 
 
 @api.get("/health", auth=None, tags=["meta"])

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "vinculo.feedback",
     "vinculo.cases",
     "vinculo.textan",
+    "vinculo.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vinculo.accounts.context_processors.actor",
+                "vinculo.cases.context_processors.unread_notifications",
             ],
         },
     },
@@ -228,6 +230,12 @@ SMS_FROM = env_str("SMS_FROM", "")
 SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
 SMS_STATUS_CALLBACK_URL = env_str("SMS_STATUS_CALLBACK_URL", "")
 
+# Outgoing webhooks (vinculo.webhooks): endpoints on loopback, private or link-local
+# addresses are refused unless WEBHOOKS_ALLOW_PRIVATE (development, tests).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10)
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)  # tries before "failed"
+
 # Survey invitations (vinculo.surveys.sending): links in messages are absolute, built on
 # SITE_URL (the address customers reach this site at, no trailing slash).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -241,6 +249,8 @@ SURVEY_SCHEDULER_SECONDS = env_int("SURVEY_SCHEDULER_SECONDS", 30)  # run_schedu
 METRICS_DIGEST_WEEKDAY = env_int("METRICS_DIGEST_WEEKDAY", 0)
 METRICS_DIGEST_HOUR = env_int("METRICS_DIGEST_HOUR", 8)
 METRICS_DIGEST_MAX_ATTEMPTS = env_int("METRICS_DIGEST_MAX_ATTEMPTS", 3)
+# The daily digest of each case owner (open and overdue cases): the local hour it goes out.
+CASE_DIGEST_HOUR = env_int("CASE_DIGEST_HOUR", 8)
 
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10)  # failed attempts per IP per 15 minutes
 # Seconds a process reuses a public link's survey before reading it again (0: always read).

@@ -72,6 +72,7 @@ SEED_MIGRATIONS = (
     "vinculo.metrics.migrations.0002_seed",
     "vinculo.feedback.migrations.0002_seed",
     "vinculo.cases.migrations.0002_seed",
+    "vinculo.cases.migrations.0005_follow_up_type",
 )
 
 

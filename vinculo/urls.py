@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/rules/", include("vinculo.cases.rules_urls")),
     path("texts/", include("vinculo.textan.urls")),
     path("cases/", include("vinculo.cases.urls")),
+    path("webhooks/", include("vinculo.webhooks.urls")),
     path("s/", include("vinculo.surveys.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

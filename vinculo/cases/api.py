@@ -236,7 +236,8 @@ def add_case_action(request: HttpRequest, case_id: int, payload: TextIn) -> Case
 
 @router.post("/{int:case_id}/resolve", response=ONE)
 def resolve_case(request: HttpRequest, case_id: int, payload: ResolveIn) -> Case:
-    """Resolved with a root cause (an id of GET /cases/root-causes) and what was done."""
+    """Resolved with a root cause (an id of GET /cases/root-causes) and what was done;
+    ``follow_up`` sends the customer the follow-up survey (``follow_up`` of the answer)."""
 
     def change(actor: Actor, case: Case) -> object:
         cause = None
@@ -245,7 +246,11 @@ def resolve_case(request: HttpRequest, case_id: int, payload: ResolveIn) -> Case
             if cause is None:
                 raise CaseError("root_cause", _("No root cause with this id."))
         return services.resolve(
-            actor=actor, case=case, root_cause=cause, resolution=payload.resolution
+            actor=actor,
+            case=case,
+            root_cause=cause,
+            resolution=payload.resolution,
+            follow_up=payload.follow_up,
         )
 
     return _work(request, case_id, change)

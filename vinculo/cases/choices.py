@@ -51,6 +51,7 @@ class EventKind(models.TextChoices):
     ROOT_CAUSE = "root_cause", _("Root cause set")
     PRIORITY = "priority", _("Priority changed")
     ESCALATED = "escalated", _("Escalated")
+    FOLLOW_UP = "follow_up", _("Follow-up survey")
 
 
 class ContactChannel(models.TextChoices):

@@ -14,6 +14,7 @@ from vinculo.accounts.choices import Role
 from vinculo.accounts.models import Department, Unit
 from vinculo.accounts.queries import units_in_scope
 from vinculo.cases.choices import ContactChannel, ContactOutcome, Priority, Status
+from vinculo.cases.follow_up import case_settings, reason_text, why_not_offered
 from vinculo.cases.listing import ANY_STATUS, MINE, UNASSIGNED, CaseFilter
 from vinculo.cases.models import Case, RootCause
 from vinculo.cases.workers import workers_for, workers_near
@@ -186,10 +187,20 @@ class ResolveForm(forms.Form):
     resolution = forms.CharField(
         label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    follow_up = forms.BooleanField(
+        label=_("Send the follow-up survey to the customer"), required=False
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["root_cause"].choices = root_cause_choices()  # type: ignore[attr-defined]
+        # Ticked as the settings say; off, with the reason, when it could not reach anyone.
+        follow_up = self.fields["follow_up"]
+        why_not = why_not_offered(case) if case is not None else ""
+        follow_up.initial = not why_not and case_settings().follow_up_by_default
+        if why_not:
+            follow_up.disabled = True
+            follow_up.help_text = reason_text(why_not)
 
     def cause(self) -> RootCause | None:
         value = self.cleaned_data.get("root_cause") or ""

@@ -127,16 +127,21 @@ def _kind(event: str, name: str) -> tuple[str | None, Field | None]:
     return (kind if rest else None), None
 
 
-def check_conditions(event: str, conditions: Any) -> tuple[list[dict[str, Any]], list[str]]:
+def check_conditions(
+    event: str, conditions: Any, only: Iterable[str] | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     """The conditions, cleaned (values typed, lists split), and the problems found, each
-    naming its condition ("Condition 2 (nps): ...")."""
+    naming its condition ("Condition 2 (nps): ..."); ``only`` limits the fields allowed."""
     if not isinstance(conditions, list):
         return [], [_("Conditions must be a list.")]
+    allowed = frozenset(only) if only is not None else None
     cleaned, errors = [], []
     for index, raw in enumerate(conditions, start=1):
         raw = raw if isinstance(raw, Mapping) else {}
         name = str(raw.get("field", "")).strip()
         try:
+            if allowed is not None and name not in allowed:
+                raise ValueError(_("use one of these fields: %s.") % ", ".join(sorted(allowed)))
             cleaned.append(_clean(event, name, raw))
         except ValueError as problem:
             errors.append(
@@ -277,6 +282,32 @@ def _text(fact: Any) -> str:
     if isinstance(fact, float) and fact.is_integer():
         return str(int(fact))
     return str(fact)
+
+
+def value_text(value: Any) -> str:
+    """A condition's value as people write it: 2 (not 2.0), lists comma-separated."""
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(v) for v in value)
+    return _text(value)
+
+
+def plain_value(value: Any) -> Any:
+    """A condition's value for JSON: a whole number without its ".0"."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def describe(conditions: Sequence[Mapping[str, Any]]) -> str:
+    """The conditions in one line for lists: "nps is at most 6; channel is one of web"."""
+    parts = []
+    for condition in conditions:
+        text = f"{condition['field']} {OPS.get(condition['op'], condition['op'])} "
+        text += value_text(condition["value"])
+        if condition.get("days"):
+            text += " " + _("in %s days") % condition["days"]
+        parts.append(text)
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)

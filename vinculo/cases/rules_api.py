@@ -71,6 +71,7 @@ def _data(actor: Actor, payload: RuleIn) -> RuleData:
         action=payload.action,
         priority=payload.priority,
         department=department,
+        assignment=payload.assignment,
         title=payload.title,
         active=payload.active,
     )

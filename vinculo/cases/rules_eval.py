@@ -227,6 +227,7 @@ def _open_case(
         trigger_id=facts["trigger_id"],
         channel_code=facts.get("channel") or "",
         touchpoint_id=int(facts["touchpoint"]) if facts.get("touchpoint") else None,
+        assignment=lead.assignment,
     )
     try:
         case, _created = open_case(actor=SYSTEM, data=data, now=now)

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Department, Unit
-from vinculo.cases.choices import Priority
+from vinculo.cases.choices import Assignment, Priority
 from vinculo.cases.models import AlertRule
 from vinculo.cases.rule_choices import RuleAction, RuleEvent
-from vinculo.cases.rules import OPS, check_conditions, check_title, field_choices
+from vinculo.cases.rules import OPS, check_conditions, check_title, field_choices, value_text
 
 MIN_ROWS = 4
 MAX_ROWS = 12
@@ -38,6 +38,15 @@ class RuleForm(forms.Form):
         required=False,
         empty_label=_("The department of the event's interaction type"),
     )
+    assignment = forms.ChoiceField(
+        label=_("Assign to"),
+        choices=Assignment.choices,
+        required=False,
+        help_text=_(
+            "Who of the department's people (agents and unit managers whose units cover "
+            "the case's) owns each new case."
+        ),
+    )
     title = forms.CharField(
         label=_("Case title"),
         max_length=200,
@@ -57,6 +66,7 @@ class RuleForm(forms.Form):
                 "action": rule.action,
                 "priority": rule.priority,
                 "department": rule.department,
+                "assignment": rule.assignment,
                 "title": rule.title,
                 "active": rule.active,
             }
@@ -85,7 +95,7 @@ class RuleForm(forms.Form):
             self.fields[f"cond_{i}_value"] = forms.CharField(
                 label=_("Value"),
                 required=False,
-                initial=", ".join(map(str, value)) if isinstance(value, list) else value,
+                initial=value_text(value),
             )
             self.fields[f"cond_{i}_days"] = forms.IntegerField(
                 label=_("In days"), required=False, min_value=1, initial=given.get("days")

@@ -7,9 +7,10 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from vinculo.cases.choices import Priority
+from vinculo.cases.choices import Assignment, Priority
 from vinculo.cases.models import AlertRule
 from vinculo.cases.rule_choices import RuleAction, RuleEvent
+from vinculo.cases.rules import plain_value
 
 
 class RuleIn(Schema):
@@ -20,6 +21,10 @@ class RuleIn(Schema):
     action: RuleAction = RuleAction.CASE
     priority: Priority = Priority.NORMAL
     department: str | None = Field(None, description="A department code; none: the event's.")
+    assignment: Assignment = Field(
+        Assignment.NONE,
+        description="round_robin, least_loaded, or empty: the case waits for the department.",
+    )
     title: str = Field("{rule}: {unit}", max_length=200)
     active: bool = True
 
@@ -33,10 +38,15 @@ class RuleOut(Schema):
     action: str
     priority: str
     department: str | None
+    assignment: str
     title: str
     active: bool
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_conditions(rule: AlertRule) -> list[dict[str, Any]]:
+        return [{**c, "value": plain_value(c["value"])} for c in rule.conditions]
 
     @staticmethod
     def resolve_units(rule: AlertRule) -> list[str]:

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Department, Unit
-from vinculo.cases.choices import Priority
+from vinculo.cases.choices import Assignment, Priority
 from vinculo.cases.models import AlertRule
 from vinculo.cases.rule_choices import RuleAction
 
@@ -25,6 +25,7 @@ class RuleData:
     action: str = RuleAction.CASE
     priority: str = Priority.NORMAL
     department: Department | None = None
+    assignment: str = Assignment.NONE
     title: str = "{rule}: {unit}"
     active: bool = True
 
@@ -40,6 +41,7 @@ def save_rule(*, actor: Actor, data: RuleData, rule: AlertRule | None = None) ->
     rule.action = data.action
     rule.priority = data.priority
     rule.department = data.department
+    rule.assignment = data.assignment
     rule.title = data.title.strip() or "{rule}: {unit}"
     rule.active = data.active
     rule.save()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vinculo.accounts.decorators import require_perm
 from vinculo.accounts.permissions import Perm
 from vinculo.cases.models import AlertRule
+from vinculo.cases.rules import describe
 from vinculo.cases.rules_forms import RuleForm
 from vinculo.cases.rules_services import RuleData, save_rule, set_active
 
@@ -20,7 +21,8 @@ from vinculo.cases.rules_services import RuleData, save_rule, set_active
 @require_perm(Perm.MANAGE_CASES)
 def rule_list(request: HttpRequest) -> HttpResponse:
     rules = AlertRule.objects.select_related("department").prefetch_related("units")
-    return render(request, "cases/rules.html", {"rules": rules})
+    rows = [{"rule": rule, "conditions": describe(rule.conditions)} for rule in rules]
+    return render(request, "cases/rules.html", {"rules": rows})
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,6 +40,7 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
             action=d["action"],
             priority=d["priority"],
             department=d["department"],
+            assignment=d["assignment"] or "",
             title=d["title"],
             active=d["active"],
         )

@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from vinculo.cases.choices import ContactChannel, ContactOutcome, Priority, Status
-from vinculo.cases.models import Case, CaseEvent
+from vinculo.cases.models import Case, CaseEvent, FollowUp
 from vinculo.lib.apiedge import PageQuery
 
 MAX_TEXT = 20_000
@@ -84,12 +84,27 @@ class CaseEventOut(Schema):
         return dict(event.data)
 
 
+class FollowUpOut(Schema):
+    status: str = Field(description="sent, answered or not_sent.")
+    reason: str = Field(description="Why it was not sent (a short English text).")
+    score: int | None = Field(description="The customer's 0-10 answer after the case.")
+    solved: bool | None = Field(description="Whether the customer says it was solved.")
+    sent_at: datetime | None
+    answered_at: datetime | None
+    response_id: int | None
+
+
 class CaseDetailOut(CaseOut):
     events: list[CaseEventOut]
+    follow_up: FollowUpOut | None = None
 
     @staticmethod
     def resolve_events(case: Case) -> list[CaseEvent]:
         return list(case.events.order_by("created_at", "id"))
+
+    @staticmethod
+    def resolve_follow_up(case: Case) -> FollowUp | None:
+        return FollowUp.objects.filter(case=case).first()
 
 
 class CasePage(Schema):
@@ -124,6 +139,7 @@ class ContactIn(Schema):
 class ResolveIn(Schema):
     root_cause: int | None = Field(None, description="A root cause id (GET /cases/root-causes).")
     resolution: str = Field("", max_length=MAX_TEXT)
+    follow_up: bool = Field(False, description="Send the customer the follow-up survey.")
 
 
 class ReopenIn(Schema):

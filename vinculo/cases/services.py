@@ -38,6 +38,7 @@ from vinculo.cases.deadlines import CaseError, due_times
 from vinculo.cases.events import case_event_recorded
 from vinculo.cases.models import Case, CaseEvent, RootCause
 from vinculo.cases.queries import cases_for
+from vinculo.cases.routing import pick_owner
 from vinculo.customers.models import Customer
 from vinculo.journeys.models import Channel, InteractionType
 from vinculo.journeys.services import record_interaction
@@ -70,6 +71,7 @@ class NewCase:
     owner: User | None = None
     channel_code: str = ""  # the channel of what opened it, for the timeline
     touchpoint_id: int | None = None
+    assignment: str = ""  # an Assignment: who of the department owns it when no owner
 
 
 # -- opening ------------------------------------------------------------------------------
@@ -91,6 +93,9 @@ def open_case(*, actor: Actor, data: NewCase, now: datetime | None = None) -> tu
         raise CaseError("title", _("Give the case a title."))
     opened = now or timezone.now()
     first_due, resolution_due = due_times(data.priority, opened)
+    owner = data.owner
+    if owner is None and data.assignment:
+        owner = pick_owner(data.department, data.unit, data.assignment, opened)
     case = Case(
         title=data.title.strip()[:200],
         description=data.description,
@@ -98,7 +103,7 @@ def open_case(*, actor: Actor, data: NewCase, now: datetime | None = None) -> tu
         unit=data.unit,
         touchpoint_id=data.touchpoint_id,
         department=data.department,
-        owner=data.owner,
+        owner=owner,
         priority=data.priority,
         trigger=data.trigger,
         trigger_id=data.trigger_id,
@@ -116,8 +121,8 @@ def open_case(*, actor: Actor, data: NewCase, now: datetime | None = None) -> tu
             raise
         return stored, False
     _log(case, actor, EventKind.OPENED, opened, data={"priority": case.priority})
-    if data.owner is not None:
-        _log(case, actor, EventKind.ASSIGNED, opened, data={"owner": data.owner.get_username()})
+    if owner is not None:
+        _log(case, actor, EventKind.ASSIGNED, opened, data={"owner": owner.get_username()})
     _on_timeline(case, "case_opened", opened, data.channel_code, {"title": case.title})
     return case, True
 
@@ -245,9 +250,11 @@ def resolve(
     case: Case,
     root_cause: RootCause | None,
     resolution: str,
+    follow_up: bool = False,
     now: datetime | None = None,
 ) -> Case:
-    """Resolved, with the root cause (for the outer loop) and what was done."""
+    """Resolved, with the root cause (for the outer loop) and what was done; with
+    ``follow_up``, the customer gets the follow-up survey (``follow_up.send_follow_up``)."""
     if root_cause is None:
         raise CaseError("root_cause", _("Choose the root cause."))
     if not resolution.strip():
@@ -270,6 +277,10 @@ def resolve(
         {"root_cause": root_cause.name},
         suffix=f"resolved-{case.reopened}",
     )
+    if follow_up:
+        from vinculo.cases.follow_up import send_follow_up  # it builds on this module
+
+        send_follow_up(case=case, now=when)
     return case
 
 

@@ -22,6 +22,7 @@ from vinculo.accounts.actors import Actor
 from vinculo.accounts.decorators import require_perm
 from vinculo.accounts.permissions import Perm
 from vinculo.cases import bulk, services
+from vinculo.cases.follow_up import follow_up_context
 from vinculo.cases.forms import (
     ActionForm,
     AssignForm,
@@ -73,6 +74,7 @@ ACTIONS: dict[str, tuple[Callable[..., forms.Form], Run]] = {
             case=c,
             root_cause=f.cause(),  # type: ignore[attr-defined]
             resolution=f.cleaned_data["resolution"],
+            follow_up=f.cleaned_data["follow_up"],
         ),
     ),
     "reopen": (ReopenForm, lambda a, c, f: services.reopen(actor=a, case=c, **f.cleaned_data)),
@@ -200,7 +202,7 @@ def case_act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
 def _form(action: str, case: Case, data: Any = None) -> forms.Form:
     make = ACTIONS[action][0]
     options: dict[str, Any] = {"auto_id": f"{action}_%s"}
-    if make is AssignForm:
+    if make in (AssignForm, ResolveForm):
         options["case"] = case
     return make(data, **options)
 
@@ -216,6 +218,7 @@ def _case_context(actor: Actor, case: Case, bound: dict[str, forms.Form]) -> dic
         "forms": action_forms,
         "customer_visible": customer_visible and actor.can(Perm.VIEW_CUSTOMERS),
         "trigger_url": _trigger_url(actor, case),
+        **follow_up_context(case),
     }
 
 

@@ -28,8 +28,16 @@ PERIODIC_TASKS = (
     "vinculo.cases.tasks.escalate_cases_task",
     # Alert rules: new responses, texts, feedback and interactions; cases and notices, once.
     "vinculo.cases.tasks.evaluate_alert_rules_task",
+    # Sales signals: service contacts of a segment told to sales, later sales linked.
+    "vinculo.cases.tasks.evaluate_sales_signals_task",
+    # Cases: answers to the follow-up survey onto their cases (the recovered score), once.
+    "vinculo.cases.tasks.link_follow_ups_task",
+    # Cases: each owner's daily digest of their open and overdue cases, once a day.
+    "vinculo.cases.tasks.send_case_digests_task",
     # Feedback: customer e-mails from the feedback mailbox (nothing when none is configured).
     "vinculo.feedback.tasks.fetch_feedback_mail_task",
+    # Webhooks: retries that are due, and deliveries whose worker stopped mid-send.
+    "vinculo.webhooks.tasks.deliver_due_webhooks_task",
 )
 
 

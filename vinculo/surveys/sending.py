@@ -10,8 +10,9 @@ instead of sending it again, because the message may already have left.
 **Checks at send time**, under a row lock on the customer so that two surveys for the same
 customer are decided one after the other: consent for the channel and no opt-out from
 surveys, an address, and contact fatigue (no other invitation of this customer sent within
-``ContactPolicy.fatigue_days``). ``sent_at`` is set by the claim: it reserves the contact
-slot before the lock is taken, so the check sees every concurrent send.
+``ContactPolicy.fatigue_days``; a case's follow-up survey is exempt from this last one).
+``sent_at`` is set by the claim: it reserves the contact slot before the lock is taken, so
+the check sees every concurrent send.
 
 Reasons stored in ``failure_reason`` are short English technical strings, like those of
 ``vinculo.messaging``.
@@ -142,7 +143,7 @@ def _passes_checks(invitation: Invitation, now: datetime) -> bool:
     """Consent, address and fatigue, decided under the customer's row lock."""
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=invitation.customer_id)
-        reason = refusal(invitation, customer, now)
+        reason = refusal(invitation, customer, now, fatigue=not is_service_follow_up(invitation))
         address = "" if reason else address_of(customer, invitation.channel)
         if not reason and not address:
             reason = NO_ADDRESS[InviteChannel(invitation.channel)]
@@ -169,6 +170,15 @@ def refusal(
     if customer.consents.get("surveys") is False:
         return "opted out of surveys"
     return _contacted_recently(invitation, now) if fatigue else ""
+
+
+def is_service_follow_up(invitation: Invitation) -> bool:
+    """A case's follow-up survey (``cases.FollowUp``, "Did we solve your problem?"): the
+    customer has just been in touch about their case, so contact fatigue does not hold it
+    back; consent, opt-out and the address still do. Only single invitations can be one."""
+    if invitation.distribution_id is not None or invitation.trigger_id is not None:
+        return False
+    return Invitation.objects.filter(pk=invitation.pk, case_follow_up__isnull=False).exists()
 
 
 def _contacted_recently(invitation: Invitation, now: datetime) -> str:

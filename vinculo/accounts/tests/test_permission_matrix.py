@@ -31,10 +31,14 @@ from vinculo.accounts.tests import (
     matrix_cases,
     matrix_core,
     matrix_feedback,
+    matrix_insights,
     matrix_metrics,
+    matrix_notifications,
     matrix_rules,
+    matrix_signals,
     matrix_survey_api,
     matrix_survey_pages,
+    matrix_webhooks,
 )
 from vinculo.accounts.tests.matrix import ANY_ROLE, PUBLIC, SIGNED_IN, A, Endpoint, World
 from vinculo.accounts.tests.matrix_survey_world import SOFIA_ANSWER, build_survey_world
@@ -131,6 +135,10 @@ PAGES = (
     + matrix_feedback.PAGES
     + matrix_cases.PAGES
     + matrix_rules.PAGES
+    + matrix_insights.PAGES
+    + matrix_signals.PAGES
+    + matrix_notifications.PAGES
+    + matrix_webhooks.PAGES
 )
 API = (
     matrix_core.API
@@ -140,6 +148,10 @@ API = (
     + matrix_feedback.TEXTS_API
     + matrix_cases.API
     + matrix_rules.API
+    + matrix_insights.API
+    + matrix_signals.API
+    + matrix_notifications.API
+    + matrix_webhooks.API
 )
 ENDPOINTS = PAGES + API
 

@@ -70,6 +70,7 @@ PEOPLE: list[tuple[str, str, str, Role, str | None, str | None]] = [
     ("raul.castillo", "Raúl", "Castillo", Role.UNIT_MANAGER, CONTACT_CENTRE[1], None),
     ("javier.romero", "Javier", "Romero", Role.AGENT, None, "billing"),
     ("ana.vidal", "Ana", "Vidal", Role.AGENT, None, "customer_service"),
+    ("diego.marin", "Diego", "Marín", Role.AGENT, None, "sales"),
     ("paula.gil", "Paula", "Gil", Role.VIEWER, None, None),
 ]
 

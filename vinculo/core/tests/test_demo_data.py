@@ -22,6 +22,7 @@ from vinculo.core.demo.corridors import HOURS, CorridorMaker, Event
 from vinculo.core.demo.feedback import ITEMS
 from vinculo.core.demo.org import PEOPLE, Store
 from vinculo.core.demo.profiles import ProfileMaker
+from vinculo.core.demo.signals import SOURCE as SIGNALS
 from vinculo.core.demo.surveys import draw
 from vinculo.customers.choices import ConsentChannel, IdentityKind, LifecycleStage
 from vinculo.customers.identities import normalize_email, normalize_phone
@@ -169,7 +170,8 @@ def test_interactions_lie_in_the_last_two_years_with_amounts_on_transactions_onl
 
     assert not interactions.filter(occurred_at__gt=now).exists()
     assert not interactions.filter(occurred_at__lt=now - timedelta(days=732)).exists()
-    assert not interactions.exclude(source__in=["demo", "surveys", FEEDBACK, CASES]).exists()
+    sources = ["demo", "surveys", FEEDBACK, CASES, SIGNALS]
+    assert not interactions.exclude(source__in=sources).exists()
     assert not interactions.filter(
         amount__isnull=False, touchpoint__interaction_type__is_transaction=False
     ).exists()
@@ -255,7 +257,11 @@ def test_output_shows_every_demo_person_and_a_password_that_signs_in(demo_output
     departments = dict(
         Membership.objects.filter(role=Role.AGENT).values_list("user__username", "department__code")
     )
-    assert departments == {"javier.romero": "billing", "ana.vidal": "customer_service"}
+    assert departments == {
+        "javier.romero": "billing",
+        "ana.vidal": "customer_service",
+        "diego.marin": "sales",
+    }
     for username, *_rest in PEOPLE:
         assert username in demo_output
         assert authenticate(username=username, password=match.group(1)) is not None
@@ -285,8 +291,18 @@ def test_demo_survey_answers_reach_the_timeline(demo_output: str) -> None:
     assert responses.count() > 20
     assert not Answer.objects.filter(question__key="nps", number__isnull=True).exists()
     timeline = Interaction.objects.filter(record_kind="survey_response")
-    assert set(timeline.values_list("record_id", flat=True)) == set(
+    store_rows = timeline.filter(
+        record_id__in=Response.objects.filter(survey__slug="visita-tienda")
+    )
+    assert set(store_rows.values_list("record_id", flat=True)) == set(
         responses.values_list("id", flat=True)
+    )
+    # Every other survey row is a customer's answer to the follow-up after their case.
+    others = set(timeline.values_list("record_id", flat=True)) - set(
+        responses.values_list("id", flat=True)
+    )
+    assert others == set(
+        Response.objects.filter(case_follow_up__isnull=False).values_list("id", flat=True)
     )
 
 

@@ -57,17 +57,8 @@ def test_a_periodic_task_still_waiting_is_not_enqueued_again(org: Org, settings:
     first = enqueue_periodic()
     second = enqueue_periodic()
 
-    assert sorted(first) == [
-        "analyze_texts_task",
-        "dispatch_due_task",
-        "escalate_cases_task",
-        "evaluate_alert_rules_task",
-        "fetch_feedback_mail_task",
-        "fold_rollups_task",
-        "scan_triggers_task",
-        "send_digests_task",
-        "tidy_scoring_jobs_task",
-    ]
+    assert sorted(first) == sorted(path.rsplit(".", 1)[1] for path in PERIODIC_TASKS)
+    assert "evaluate_alert_rules_task" in first and "send_case_digests_task" in first
     assert second == []
     assert DBTaskResult.objects.count() == len(PERIODIC_TASKS)
 

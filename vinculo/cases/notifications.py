@@ -1,0 +1,79 @@
+"""A person's own notifications, as the page and the API show them: unread first, the
+unread count for the menu, marking them read, and how the person wants to hear.
+
+Everything here takes the person (a user id) and touches only their rows: someone
+else's notification is "not found", never "forbidden".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from vinculo.cases.models import Notification, NotificationPrefs
+
+
+def notifications_of(user_id: int | None) -> QuerySet[Notification]:
+    """The person's notifications, unread first, then newest first."""
+    if user_id is None:
+        return Notification.objects.none()
+    return (
+        Notification.objects.filter(recipient_id=user_id)
+        .select_related("case")
+        .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
+def unread_count(user_id: int) -> int:
+    """One query on the (recipient, read_at) index."""
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+
+
+def target_of(row: Notification) -> str:
+    """The page a notification is about: its case or its sales signal ("" if none)."""
+    if row.case_id is not None:
+        return reverse("cases:case", args=[row.case_id])
+    if row.signal_id is not None:
+        try:
+            return reverse("cases:signal", args=[row.signal_id])
+        except NoReverseMatch:  # signals have no page of their own yet
+            return ""
+    return ""
+
+
+def mark_read(*, user_id: int | None, notification_id: int, now: datetime | None = None) -> bool:
+    """Marks one of the person's notifications read; False if they have none with this id."""
+    mine = Notification.objects.filter(pk=notification_id, recipient_id=user_id)
+    if user_id is None or not mine.exists():
+        return False
+    mine.filter(read_at__isnull=True).update(read_at=now or timezone.now())
+    return True
+
+
+def mark_all_read(*, user_id: int | None, now: datetime | None = None) -> int:
+    """Marks every unread notification of the person read; returns how many."""
+    if user_id is None:
+        return 0
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )
+
+
+def prefs_of(user_id: int) -> NotificationPrefs:
+    """The person's preferences as stored, or the defaults (not saved) if they set none."""
+    return NotificationPrefs.objects.filter(user_id=user_id).first() or NotificationPrefs(
+        user_id=user_id
+    )
+
+
+@transaction.atomic
+def set_prefs(*, user_id: int, email_alerts: bool, daily_digest: bool) -> NotificationPrefs:
+    """Stores how the person wants to hear: each notification by e-mail, the daily digest."""
+    prefs, _created = NotificationPrefs.objects.update_or_create(
+        user_id=user_id, defaults={"email_alerts": email_alerts, "daily_digest": daily_digest}
+    )
+    return prefs
