@@ -10,6 +10,8 @@ logged or the first time the owner takes the case in hand, whichever comes first
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -87,11 +89,86 @@ def open_case(*, actor: Actor, data: NewCase, now: datetime | None = None) -> tu
     found = existing_case(data.trigger, data.trigger_id)
     if found is not None:
         return found, False
+    opened = now or timezone.now()
+    case = _new_case(actor, data, opened)
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        stored = existing_case(data.trigger, data.trigger_id)
+        if stored is None:
+            raise
+        return stored, False
+    _log(case, actor, EventKind.OPENED, opened, data={"priority": case.priority})
+    if data.owner is not None:
+        _log(case, actor, EventKind.ASSIGNED, opened, data={"owner": data.owner.get_username()})
+    _on_timeline(case, "case_opened", opened, data.channel_code, {"title": case.title})
+    return case, True
+
+
+def open_cases(
+    *, actor: Actor, batch: Sequence[NewCase], now: datetime
+) -> dict[tuple[str, int], Case]:
+    """Opens a case for each record of ``batch`` at once (the alert rules' way): what
+    ``open_case`` does for one, in a few queries for all. Returns every record's case,
+    the ones it already had included; an entry that cannot open (no title, no SLA
+    target for its priority) is left out and logged."""
+    found = cases_of_records((data.trigger, data.trigger_id) for data in batch)
+    todo: list[tuple[NewCase, Case]] = []
+    for data in batch:
+        if data.trigger == Trigger.MANUAL or data.trigger_id is None:
+            continue
+        key = (data.trigger, data.trigger_id)
+        if key in found:
+            continue
+        try:
+            case = _new_case(actor, data, now)
+        except CaseError as refused:
+            logger.warning("No case for %s %s: %s", data.trigger, data.trigger_id, refused.message)
+            continue
+        found[key] = case
+        todo.append((data, case))
+    if not todo:
+        return found
+    try:
+        with transaction.atomic():
+            Case.objects.bulk_create([case for _data, case in todo])
+    except IntegrityError:  # another process opened one of them meanwhile: one at a time
+        for data, _case in todo:
+            case, _created = open_case(actor=actor, data=data, now=now)
+            found[(data.trigger, case.trigger_id)] = case  # type: ignore[index]
+        return found
+    events = []
+    for data, case in todo:
+        events.append(_event(case, actor, EventKind.OPENED, now, data={"priority": case.priority}))
+        if data.owner is not None:
+            owner = {"owner": data.owner.get_username()}
+            events.append(_event(case, actor, EventKind.ASSIGNED, now, data=owner))
+    for event in CaseEvent.objects.bulk_create(events):
+        case_event_recorded(event)
+    for data, case in todo:
+        _on_timeline(case, "case_opened", now, data.channel_code, {"title": case.title})
+    return found
+
+
+def cases_of_records(keys: Iterable[tuple[str, int | None]]) -> dict[tuple[str, int], Case]:
+    """The cases these records already have, by (trigger, record id)."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for trigger, record_id in keys:
+        if trigger != Trigger.MANUAL and record_id is not None:
+            wanted[trigger].add(record_id)
+    query = Q(pk__in=[])
+    for trigger, ids in wanted.items():
+        query |= Q(trigger=trigger, trigger_id__in=ids)
+    return {(c.trigger, c.trigger_id): c for c in Case.objects.filter(query)}  # type: ignore[misc]
+
+
+def _new_case(actor: Actor, data: NewCase, opened: datetime) -> Case:
+    """An unsaved case of ``data`` with its due times."""
     if not data.title.strip():
         raise CaseError("title", _("Give the case a title."))
-    opened = now or timezone.now()
     first_due, resolution_due = due_times(data.priority, opened)
-    case = Case(
+    return Case(
         title=data.title.strip()[:200],
         description=data.description,
         customer=data.customer,
@@ -107,19 +184,6 @@ def open_case(*, actor: Actor, data: NewCase, now: datetime | None = None) -> tu
         resolution_due=resolution_due,
         created_by_label=actor.label[:150],
     )
-    try:
-        with transaction.atomic():
-            case.save()
-    except IntegrityError:
-        stored = existing_case(data.trigger, data.trigger_id)
-        if stored is None:
-            raise
-        return stored, False
-    _log(case, actor, EventKind.OPENED, opened, data={"priority": case.priority})
-    if data.owner is not None:
-        _log(case, actor, EventKind.ASSIGNED, opened, data={"owner": data.owner.get_username()})
-    _on_timeline(case, "case_opened", opened, data.channel_code, {"title": case.title})
-    return case, True
 
 
 # -- working it ---------------------------------------------------------------------------
@@ -384,7 +448,33 @@ def _log(
     contact_channel: str = "",
     contact_outcome: str = "",
 ) -> CaseEvent:
-    event = CaseEvent.objects.create(
+    event = _event(
+        case,
+        actor,
+        kind,
+        when,
+        text=text,
+        data=data,
+        contact_channel=contact_channel,
+        contact_outcome=contact_outcome,
+    )
+    event.save()
+    case_event_recorded(event)
+    return event
+
+
+def _event(
+    case: Case,
+    actor: Actor | None,
+    kind: str,
+    when: datetime,
+    *,
+    text: str = "",
+    data: dict[str, Any] | None = None,
+    contact_channel: str = "",
+    contact_outcome: str = "",
+) -> CaseEvent:
+    return CaseEvent(
         case=case,
         kind=kind,
         actor_id=actor.user_id if actor is not None else None,
@@ -395,8 +485,6 @@ def _log(
         contact_outcome=contact_outcome,
         created_at=when,
     )
-    case_event_recorded(event)
-    return event
 
 
 def _on_timeline(

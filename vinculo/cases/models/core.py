@@ -196,6 +196,9 @@ class Case(models.Model):
             ),
         ]
         indexes = [
+            # Finding a record's case: the unique constraint's index is partial (not for
+            # manual cases), which SQLite's planner cannot use for "trigger = 'response'".
+            models.Index(fields=["trigger_id", "trigger"], name="case_record"),
             models.Index(fields=["unit", "status"], name="case_unit_status"),
             models.Index(fields=["owner", "status"], name="case_owner_status"),
             models.Index(fields=["department", "status"], name="case_department_status"),
