@@ -36,10 +36,10 @@ from vinculo.cases.choices import (
     Status,
     Trigger,
 )
-from vinculo.cases.deadlines import CaseError, due_times
+from vinculo.cases.deadlines import CaseError, due_times, pauses_while_waiting, resumed_due
 from vinculo.cases.events import case_event_recorded
 from vinculo.cases.models import Case, CaseEvent, RootCause
-from vinculo.cases.queries import cases_for
+from vinculo.cases.queries import cases_for, overdue_q
 from vinculo.customers.models import Customer
 from vinculo.journeys.models import Channel, InteractionType
 from vinculo.journeys.services import record_interaction
@@ -373,11 +373,11 @@ def set_priority(*, actor: Actor, case: Case, priority: str, now: datetime | Non
 
 
 def overdue(now: datetime) -> QuerySet[Case]:
-    """Open cases past a due time that were not escalated yet."""
-    late_first = Q(first_response_at__isnull=True, first_response_due__lt=now)
+    """Open cases past a due time that were not escalated yet (a case waiting for the
+    customer is late only if it was late when it began to wait)."""
     return (
         Case.objects.filter(status__in=OPEN, escalated_at__isnull=True)
-        .filter(late_first | Q(resolution_due__lt=now))
+        .filter(overdue_q(now))
         .order_by("pk")
     )
 
@@ -434,7 +434,14 @@ def _move(case: Case, actor: Actor | None, status: str, when: datetime, text: st
         )
     before = case.status
     case.status = status
-    _log(case, actor, EventKind.STATUS, when, text=text, data={"from": before, "to": status})
+    data: dict[str, Any] = {"from": before, "to": status}
+    if case.paused_at is not None and status != Status.WAITING:
+        due = resumed_due(case.priority, case.resolution_due, case.paused_at, when)
+        data["resolution_due"] = {"from": case.resolution_due.isoformat(), "to": due.isoformat()}
+        case.resolution_due, case.paused_at = due, None
+    elif status == Status.WAITING and pauses_while_waiting():
+        case.paused_at = when
+    _log(case, actor, EventKind.STATUS, when, text=text, data=data)
 
 
 def _log(

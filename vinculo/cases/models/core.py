@@ -3,6 +3,8 @@ an SLA counted in business hours, with everything done to them in one activity l
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -80,7 +82,7 @@ class WorkingHours(models.Model):
 
     weekday = models.PositiveSmallIntegerField(_("weekday"))  # 0 = Monday
     opens = models.TimeField(_("opens"))
-    closes = models.TimeField(_("closes"))
+    closes = models.TimeField(_("closes"), help_text=_("00:00 means midnight, the end of the day."))
 
     class Meta:
         ordering = ["weekday", "opens"]
@@ -89,7 +91,8 @@ class WorkingHours(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(weekday__lte=6), name="workinghours_weekday"),
             models.CheckConstraint(
-                condition=Q(closes__gt=models.F("opens")), name="workinghours_order"
+                condition=Q(closes__gt=models.F("opens")) | Q(closes=datetime.time(0)),
+                name="workinghours_order",
             ),
         ]
 
@@ -175,6 +178,9 @@ class Case(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # While the case waits for the customer, its resolution clock stops (unless the case
+    # settings say otherwise): leaving the wait pushes resolution_due by the time waited.
+    paused_at = models.DateTimeField(_("waiting since"), null=True, blank=True)
     reopened = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     created_by_label = models.CharField(_("opened by"), max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)

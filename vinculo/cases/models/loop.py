@@ -62,6 +62,9 @@ class CaseSettings(models.Model):
     follow_up_by_default = models.BooleanField(
         _("offer the follow-up survey when resolving"), default=True
     )
+    pause_while_waiting = models.BooleanField(
+        _("stop the resolution clock while waiting for the customer"), default=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
