@@ -25,7 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinculo.settings")
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from vinculo.accounts.actors import SYSTEM  # noqa: E402
@@ -152,6 +152,15 @@ def build_responses(count: int, company: Unit, stores: list[Unit]) -> None:
             Answer.objects.bulk_create(answers)
 
 
+def settle() -> None:
+    """On SQLite, writes the setup's write-ahead log into the database file: otherwise the
+    first measured pass that writes (the evaluation, not the read-only bare pass) pays
+    for checkpointing hundreds of megabytes of setup."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def bare_pass() -> int:
     """The same rows in the same chunks, read and dropped."""
     cursor, read = 0, 0
@@ -185,6 +194,7 @@ def main() -> None:
     build_rules(regions, stores)
     started = time.perf_counter()
     build_responses(args.responses, company, stores)
+    settle()
     setup_s = time.perf_counter() - started
 
     bare_s = float("inf")

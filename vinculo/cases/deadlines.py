@@ -84,3 +84,20 @@ def due_times(priority: str, start: datetime) -> tuple[datetime, datetime]:
         raise CaseError(
             "priority", _("The working hours are too few to meet this priority's SLA.")
         ) from error
+
+
+def resumed_due(priority: str, due: datetime, paused: datetime, resumed: datetime) -> datetime:
+    """``due`` pushed by the time (business time, or the clock for round-the-clock
+    priorities) a case waited for the customer between ``paused`` and ``resumed``."""
+    setup = _sla_setup()
+    target = setup.targets.get(priority)
+    clock = ALWAYS if target is None or target.round_the_clock else setup.calendar
+    waited = clock.between(paused, resumed) if resumed > paused else 0
+    return clock.add(due, waited) if waited else due
+
+
+def pauses_while_waiting() -> bool:
+    from vinculo.cases.models import CaseSettings
+
+    found = CaseSettings.objects.filter(pk=1).values_list("pause_while_waiting", flat=True)
+    return next(iter(found), True)

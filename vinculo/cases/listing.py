@@ -8,14 +8,14 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db.models import Case as Cond
-from django.db.models import Q, QuerySet, Value, When
+from django.db.models import QuerySet, Value, When
 from django.utils import timezone
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Department, Unit
 from vinculo.cases.choices import OPEN
 from vinculo.cases.models import Case
-from vinculo.cases.queries import cases_for
+from vinculo.cases.queries import cases_for, overdue_q
 
 ANY_STATUS = "any"
 MINE, UNASSIGNED = "mine", "none"
@@ -34,12 +34,6 @@ class CaseFilter:
     unit: Unit | None = None
     overdue: bool = False
     text: str = ""
-
-
-def overdue_q(now: datetime) -> Q:
-    """Open and past a due time that was not met."""
-    late_first = Q(first_response_at__isnull=True, first_response_due__lt=now)
-    return Q(status__in=OPEN) & (late_first | Q(resolution_due__lt=now))
 
 
 def case_list(actor: Actor, wanted: CaseFilter, now: datetime | None = None) -> QuerySet[Case]:
@@ -81,6 +75,7 @@ class Sla:
     resolution_due: datetime
     resolved_at: datetime | None
     resolution_late: bool
+    paused_at: datetime | None = None
 
     @property
     def overdue(self) -> bool:
@@ -92,6 +87,8 @@ def sla_of(case: Case, now: datetime | None = None) -> Sla:
     when = now or timezone.now()
     first_end = case.first_response_at or when
     resolution_end = case.resolved_at or (when if case.status in OPEN else case.closed_at or when)
+    if case.paused_at is not None:  # waiting for the customer: the clock stopped then
+        resolution_end = min(resolution_end, case.paused_at)
     return Sla(
         first_response_due=case.first_response_due,
         first_response_at=case.first_response_at,
@@ -99,6 +96,7 @@ def sla_of(case: Case, now: datetime | None = None) -> Sla:
         resolution_due=case.resolution_due,
         resolved_at=case.resolved_at,
         resolution_late=resolution_end > case.resolution_due,
+        paused_at=case.paused_at,
     )
 
 

@@ -3,11 +3,14 @@ any case they own); nobody without the permission."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.choices import Role
 from vinculo.accounts.permissions import Perm
+from vinculo.cases.choices import OPEN
 from vinculo.cases.models import Case
 
 
@@ -33,3 +36,11 @@ def case_for(actor: Actor, case_id: int) -> Case | None:
         .filter(pk=case_id)
         .first()
     )
+
+
+def overdue_q(now: datetime) -> Q:
+    """Open and past a due time that was not met. While a case waits for the customer its
+    resolution clock stops: it is late only if it already was when it began to wait."""
+    late_first = Q(first_response_at__isnull=True, first_response_due__lt=now)
+    running = Q(paused_at__isnull=True) | Q(resolution_due__lt=F("paused_at"))
+    return Q(status__in=OPEN) & (late_first | (Q(resolution_due__lt=now) & running))

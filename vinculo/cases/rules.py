@@ -265,8 +265,10 @@ def compile_condition(condition: Mapping[str, Any]) -> tuple[str, Test]:
         inside = op == "in"
         return field, lambda fact: fact is not None and (_text(fact) in allowed) == inside
     compare = _COMPARE[op]
-    if isinstance(value, float):
-        return field, lambda fact: isinstance(fact, int | float) and compare(fact, value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A number compares as a number, whether stored as 6 or 6.0: never "10" <= "6".
+        number = float(value)
+        return field, lambda fact: isinstance(fact, int | float) and compare(fact, number)
     return field, lambda fact: fact is not None and compare(_text(fact), str(value))
 
 

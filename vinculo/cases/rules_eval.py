@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,16 +35,11 @@ from vinculo.accounts.actors import SYSTEM
 from vinculo.accounts.models import Department, Unit
 from vinculo.cases.choices import Priority
 from vinculo.cases.events import rule_match_recorded
-from vinculo.cases.models import AlertRule, Case, Notification, RuleMatch, RuleState
+from vinculo.cases.models import AlertRule, Notification, RuleMatch, RuleState
 from vinculo.cases.rule_choices import RuleAction, RuleEvent
 from vinculo.cases.rules import Compiled, compile_rule, render_title, repeat_key
 from vinculo.cases.rules_facts import SOURCES, Facts, Source
-from vinculo.cases.services import (
-    CaseError,
-    NewCase,
-    open_case,
-    unit_managers,
-)
+from vinculo.cases.services import NewCase, cases_of_records, open_cases, unit_managers
 from vinculo.customers.models import Customer
 
 logger = logging.getLogger(__name__)
@@ -101,6 +96,7 @@ def evaluate_new(
             _skip_to_newest(source)  # nothing watches them; a new rule starts from now
             continue
         needs = facts_needed(rules[source.kind])
+        managers: dict[int, list[Any]] = {}  # each unit's managers, looked up once a run
         cursor: int | None = None
         while True:
             with transaction.atomic():
@@ -111,7 +107,8 @@ def evaluate_new(
                 events = source.read(cursor, chunk, needs)
                 if not events:
                     break
-                write_matches(source.kind, events, rules[source.kind], now or timezone.now())
+                when = now or timezone.now()
+                write_matches(source.kind, events, rules[source.kind], when, managers)
                 cursor = events[-1]["id"]
                 if cursor > last:
                     RuleState.objects.filter(pk=1).update(**{source.mark: cursor})
@@ -145,7 +142,11 @@ def evaluate(events: Sequence[Facts], rules: Sequence[Loaded]) -> list[tuple[Fac
 
 
 def write_matches(
-    kind: str, events: Sequence[Facts], rules: Sequence[Loaded], now: datetime
+    kind: str,
+    events: Sequence[Facts],
+    rules: Sequence[Loaded],
+    now: datetime,
+    managers: dict[int, list[Any]] | None = None,
 ) -> int:
     """Writes the new matches of these events, their cases and notifications; returns how
     many matches were new. Call under ``lock_state``."""
@@ -169,13 +170,19 @@ def write_matches(
     customer_ids = {facts["customer_id"] for facts, _hits in fresh} - {None}
     customers = Customer.objects.in_bulk(customer_ids)
     departments = Department.objects.in_bulk()
-    cases = _cases_of(fresh)
+    openings = [
+        _case_of(kind, facts, hits, units, customers, departments)
+        for facts, hits in fresh
+        if any(h.rule.action in (RuleAction.CASE, RuleAction.BOTH) for h in hits)
+    ]
+    if openings:
+        cases = open_cases(actor=SYSTEM, batch=openings, now=now)
+    else:
+        cases = cases_of_records({(facts["trigger"], facts["trigger_id"]) for facts, _h in fresh})
     matches: list[RuleMatch] = []
     notify: list[tuple[RuleMatch, Facts]] = []
     for facts, hits in fresh:
         case = cases.get((facts["trigger"], facts["trigger_id"]))
-        if any(h.rule.action in (RuleAction.CASE, RuleAction.BOTH) for h in hits):
-            case = _open_case(kind, facts, hits, units, customers, departments, now)
         for loaded in hits:
             match = RuleMatch(
                 rule=loaded.rule, event=kind, event_id=facts["id"], case=case, matched_at=now
@@ -184,38 +191,27 @@ def write_matches(
             if loaded.rule.action in (RuleAction.NOTIFY, RuleAction.BOTH):
                 notify.append((match, facts))
     RuleMatch.objects.bulk_create(matches)
-    recipients = _notify(notify, units, now)
+    recipients = _notify(notify, units, now, {} if managers is None else managers)
     for match in matches:
         rule_match_recorded(match, recipients.get(id(match), []))
     return len(matches)
 
 
-def _cases_of(fresh: Sequence[tuple[Facts, Any]]) -> dict[tuple[str, int], Case]:
-    """The cases these events' records already have, by (trigger, record id)."""
-    wanted: dict[str, set[int]] = defaultdict(set)
-    for facts, _hits in fresh:
-        wanted[facts["trigger"]].add(facts["trigger_id"])
-    query = Q(pk__in=[])
-    for trigger, ids in wanted.items():
-        query |= Q(trigger=trigger, trigger_id__in=ids)
-    return {(c.trigger, c.trigger_id): c for c in Case.objects.filter(query)}  # type: ignore[misc]
-
-
-def _open_case(
+def _case_of(
     kind: str,
     facts: Facts,
     hits: Sequence[Loaded],
     units: dict[int, Unit],
     customers: dict[int, Customer],
     departments: dict[int, Department],
-    now: datetime,
-) -> Case | None:
+) -> NewCase:
+    """The case the most urgent of the matching rules that open cases asks for."""
     opening = [h.rule for h in hits if h.rule.action in (RuleAction.CASE, RuleAction.BOTH)]
     lead = min(opening, key=lambda r: (URGENCY.get(r.priority, 99), r.pk))
     unit = units[facts["unit_id"]]
     customer = customers.get(facts["customer_id"]) if facts["customer_id"] else None
     values = {"rule": lead.name, "unit": unit.name, "customer": customer.name if customer else "—"}
-    data = NewCase(
+    return NewCase(
         title=render_title(lead.title, values) or lead.name,
         unit=unit,
         priority=lead.priority,
@@ -229,12 +225,6 @@ def _open_case(
         touchpoint_id=int(facts["touchpoint"]) if facts.get("touchpoint") else None,
         assignment=lead.assignment,
     )
-    try:
-        case, _created = open_case(actor=SYSTEM, data=data, now=now)
-    except CaseError as refused:  # e.g. no SLA target for the priority: a match, no case
-        logger.warning("Alert rule %s could not open a case: %s", lead.pk, refused.message)
-        return None
-    return case
 
 
 def _department(department_id: int | None, departments: dict[int, Department]) -> Department | None:
@@ -245,10 +235,13 @@ def _department(department_id: int | None, departments: dict[int, Department]) -
 
 
 def _notify(
-    notify: list[tuple[RuleMatch, Facts]], units: dict[int, Unit], now: datetime
+    notify: list[tuple[RuleMatch, Facts]],
+    units: dict[int, Unit],
+    now: datetime,
+    managers: dict[int, list[Any]],
 ) -> dict[int, list[Any]]:
-    """Writes the in-app notifications; returns who was told of each match (by ``id``)."""
-    managers: dict[int, list[Any]] = {}
+    """Writes the in-app notifications; returns who was told of each match (by ``id``).
+    ``managers`` caches each unit's managers (filled here)."""
     told: dict[int, list[Any]] = {}
     rows = []
     for match, facts in notify:

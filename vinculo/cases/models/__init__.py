@@ -1,16 +1,12 @@
-"""The models of cases: the cases and their rules (``core``), and what closes the loop
-around them (``loop``): routing, follow-up surveys, service-to-sales signals,
-improvement actions, notification preferences and digests."""
+"""The models of cases: the cases (``core``), alert rules and notifications (``rules``),
+and what closes the loop around them (``loop``): routing, follow-up surveys,
+service-to-sales signals, improvement actions, notification preferences and digests."""
 
 from vinculo.cases.models.core import (
-    AlertRule,
     Case,
     CaseEvent,
     Holiday,
-    Notification,
     RootCause,
-    RuleMatch,
-    RuleState,
     SlaTarget,
     WorkingHours,
 )
@@ -24,6 +20,7 @@ from vinculo.cases.models.loop import (
     SalesSignal,
     SalesSignalRule,
 )
+from vinculo.cases.models.rules import AlertRule, Notification, RuleMatch, RuleState
 
 __all__ = [
     "AlertRule",

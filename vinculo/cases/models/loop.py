@@ -62,6 +62,9 @@ class CaseSettings(models.Model):
     follow_up_by_default = models.BooleanField(
         _("offer the follow-up survey when resolving"), default=True
     )
+    pause_while_waiting = models.BooleanField(
+        _("stop the resolution clock while waiting for the customer"), default=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -312,6 +315,8 @@ class DigestSent(models.Model):
     overdue_cases = models.PositiveIntegerField(_("overdue cases"), default=0)
     status = models.CharField(_("status"), max_length=20, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-day", "pk"]

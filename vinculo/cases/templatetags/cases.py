@@ -1,8 +1,9 @@
-"""Labels of the codes a case's activity log stores (a status, a priority)."""
+"""Labels of the codes a case's activity log and timeline rows store (a status, a priority,
+how a contact went)."""
 
 from django import template
 
-from vinculo.cases.choices import Priority, Status
+from vinculo.cases.choices import ContactOutcome, Priority, Status
 
 register = template.Library()
 
@@ -15,3 +16,8 @@ def status_label(value: str) -> str:
 @register.filter
 def priority_label(value: str) -> str:
     return str(Priority(value).label) if value in Priority.values else value
+
+
+@register.filter
+def outcome_label(value: str) -> str:
+    return str(ContactOutcome(value).label) if value in ContactOutcome.values else value

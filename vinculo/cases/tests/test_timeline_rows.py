@@ -1,0 +1,37 @@
+"""A case's rows on the customer's timeline read as a case: its number linked to the case
+page, its title, how the contact went and the root cause, in words, not codes."""
+
+from django.urls import reverse
+from django.utils import translation
+
+from vinculo.cases.choices import ContactChannel, ContactOutcome
+from vinculo.cases.models import RootCause
+from vinculo.cases.services import log_contact, resolve
+from vinculo.cases.testing import opened
+from vinculo.test import Org, People, actor_of, at, client_for, make_customer
+
+
+def test_case_rows_on_the_timeline_show_the_case_and_how_it_went(org: Org, people: People) -> None:
+    sofia = make_customer("Sofía", email="sofia@example.com")
+    case = opened(org.bilbao, "Cobro duplicado", customer=sofia, now=at("2026-03-06 10:00"))
+    actor = actor_of(people.alicia)
+    log_contact(
+        actor=actor,
+        case=case,
+        channel=ContactChannel.CALL,
+        outcome=ContactOutcome.REACHED,
+        now=at("2026-03-06 11:00"),
+    )
+    cause = RootCause.objects.get(name="Trato del personal")
+    resolve(
+        actor=actor, case=case, root_cause=cause, resolution="Abono", now=at("2026-03-06 12:00")
+    )
+
+    page = client_for(people.alicia).get(reverse("customers:detail", args=[sofia.pk]))
+
+    html = page.content.decode()
+    assert html.count(f'href="{reverse("cases:case", args=[case.pk])}"') == 3
+    assert "Cobro duplicado" in html and "Trato del personal" in html
+    with translation.override("es"):
+        assert str(ContactOutcome.REACHED.label) in html
+    assert "reached" not in html and "outcome" not in html
