@@ -35,6 +35,7 @@ from vinculo.customers.models import Customer
 from vinculo.customers.services import create_customer
 from vinculo.journeys.models import Channel, Interaction, InteractionType
 from vinculo.journeys.services import record_interaction
+from vinculo.webhooks.queries import forget_endpoints
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -192,3 +193,4 @@ def _empty_cache() -> None:
     the next (a rolled-back test's working hours must not stay in memory)."""
     cache.clear()
     forget_sla_setup()
+    forget_endpoints()

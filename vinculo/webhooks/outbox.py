@@ -19,6 +19,7 @@ from django.urls import reverse
 from vinculo.cases.choices import EventKind, Status
 from vinculo.webhooks.choices import EventType
 from vinculo.webhooks.models import WebhookEndpoint
+from vinculo.webhooks.queries import active_endpoints
 from vinculo.webhooks.services import queue_deliveries
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def case_event_type(event: CaseEvent) -> str | None:
 def subscribed(event_type: str) -> list[WebhookEndpoint]:
     """The active endpoints that want this type (few rows: filtered here, since SQLite
     cannot look inside a JSON list)."""
-    return [e for e in WebhookEndpoint.objects.filter(active=True) if e.subscribes_to(event_type)]
+    return [e for e in active_endpoints() if e.subscribes_to(event_type)]
 
 
 def case_data(case: Case) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from vinculo.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -32,3 +34,22 @@ def delivery_with_attempts(delivery_id: int) -> WebhookDelivery | None:
 
 def attempts_of(delivery: WebhookDelivery) -> list[WebhookAttempt]:
     return list(delivery.attempt_log.all())
+
+
+_endpoints: tuple[float, list[WebhookEndpoint]] | None = None
+ENDPOINTS_SECONDS = 5.0  # another process's edit of the endpoints is seen within this
+
+
+def active_endpoints() -> list[WebhookEndpoint]:
+    """The active endpoints, read once per ENDPOINTS_SECONDS: alert rules opening thousands
+    of cases publish thousands of events, and most installations have no endpoint."""
+    global _endpoints
+    if _endpoints is None or time.monotonic() - _endpoints[0] > ENDPOINTS_SECONDS:
+        _endpoints = (time.monotonic(), list(WebhookEndpoint.objects.filter(active=True)))
+    return _endpoints[1]
+
+
+def forget_endpoints() -> None:
+    """Read the endpoints again next time (the services call it after every change)."""
+    global _endpoints
+    _endpoints = None

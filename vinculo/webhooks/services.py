@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from vinculo.accounts.actors import Actor
 from vinculo.webhooks.choices import TEST_EVENT, DeliveryStatus
 from vinculo.webhooks.models import WebhookDelivery, WebhookEndpoint
+from vinculo.webhooks.queries import forget_endpoints
 from vinculo.webhooks.signing import new_secret
 
 
@@ -47,6 +48,7 @@ def create_endpoint(*, actor: Actor, data: EndpointData) -> WebhookEndpoint:
     endpoint = WebhookEndpoint(secret=new_secret(), created_by_id=actor.user_id)
     _apply(endpoint, data)
     endpoint.save()
+    forget_endpoints()
     return endpoint
 
 
@@ -57,6 +59,7 @@ def update_endpoint(
     """Changes the name, URL, events or state; the secret stays."""
     _apply(endpoint, data)
     endpoint.save()
+    forget_endpoints()
     return endpoint
 
 
@@ -68,6 +71,7 @@ def rotate_secret(
     endpoint.secret = new_secret()
     endpoint.secret_rotated_at = now or timezone.now()
     endpoint.save(update_fields=["secret", "secret_rotated_at", "updated_at"])
+    forget_endpoints()
     return endpoint
 
 
@@ -78,6 +82,7 @@ def set_active(*, actor: Actor, endpoint: WebhookEndpoint, active: bool) -> Webh
     if endpoint.active != active:
         endpoint.active = active
         endpoint.save(update_fields=["active", "updated_at"])
+        forget_endpoints()
     return endpoint
 
 
@@ -85,6 +90,7 @@ def set_active(*, actor: Actor, endpoint: WebhookEndpoint, active: bool) -> Webh
 def delete_endpoint(*, actor: Actor, endpoint: WebhookEndpoint) -> None:
     """Deletes the endpoint with its delivery log."""
     endpoint.delete()
+    forget_endpoints()
 
 
 def queue_deliveries(
