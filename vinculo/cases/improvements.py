@@ -57,19 +57,47 @@ def improvements_for(actor: Actor) -> QuerySet[ImprovementAction]:
     return rows
 
 
-def improvement_list(
-    actor: Actor, *, status: str = "", owner: User | None = None
-) -> QuerySet[ImprovementAction]:
+def writable_improvements(actor: Actor) -> QuerySet[ImprovementAction]:
+    """The actions the actor may change: all of them for company-wide roles; those of a
+    unit in scope for anyone limited to units. Company-wide actions (and a unit-limited
+    person's own actions elsewhere) stay read-only for the latter."""
+    if not actor.can(Perm.MANAGE_CASES):
+        return ImprovementAction.objects.none()
+    rows = improvements_for(actor)
+    if actor.unit_ids is not None:
+        rows = rows.filter(unit_id__in=actor.unit_ids)
+    return rows
+
+
+def may_change(actor: Actor, action: ImprovementAction) -> bool:
+    """Whether ``action`` is among ``writable_improvements(actor)``, without a query."""
+    if not actor.can(Perm.MANAGE_CASES):
+        return False
+    return actor.unit_ids is None or action.unit_id in actor.unit_ids
+
+
+def improvement_list(actor: Actor, *, status: str = "", owner: str = "") -> QuerySet[ImprovementAction]:
+    """The actions the actor sees, newest first; ``owner`` is a username, and one that
+    owns nothing (or does not exist) gives an empty list, so names cannot be probed."""
     rows = improvements_for(actor)
     if status:
         rows = rows.filter(status=status)
-    if owner is not None:
-        rows = rows.filter(owner=owner)
+    if owner:
+        rows = rows.filter(owner__username=owner)
     return rows.order_by("-created_at", "-pk")
 
 
+def owner_choices(actor: Actor) -> list[str]:
+    """Usernames of the owners of the actions the actor sees, for the list's filter."""
+    owners = improvements_for(actor).order_by().values_list("owner__username", flat=True)
+    return sorted(set(owners))
+
+
 def check_owner(actor: Actor, owner: User, unit: Unit | None) -> None:
-    """The owner must see cases (and the action's unit); the unit must be the actor's."""
+    """The owner must see cases (and the action's unit); the unit must be the actor's, and
+    only company-wide roles make or keep company-wide actions."""
+    if unit is None and actor.unit_ids is not None:
+        raise CaseError("unit", _("Choose a unit within your scope for this action."))
     if unit is not None and not actor.sees_unit(unit.pk):
         raise CaseError("unit", _("No unit with this code within your scope."))
     owner_actor = actor_for_user(owner)
@@ -116,6 +144,8 @@ def update(
     """A new status (done needs an outcome), outcome, owner or due date; None keeps it."""
     when = now or timezone.now()
     action = ImprovementAction.objects.select_for_update().get(pk=action.pk)
+    if not may_change(actor, action):
+        raise CaseError("unit", _("Only company-wide roles change company-wide actions."))
     if outcome is not None:
         action.outcome = outcome.strip()
     if status is not None and status != action.status:

@@ -4,7 +4,10 @@ and improvement actions (``improvements_router``, at /api/v1/improvements).
 Figures take the pages' filters and answer each estimate as ``{value, low, high, n,
 suppressed}``; a unit outside the caller's scope is a 422 naming ``unit``, the same as one
 that does not exist. Reading needs ``cases.view`` (scoped to one's units), changing
-improvement actions ``cases.manage``; a refused change is a 422 naming its field.
+improvement actions ``cases.manage``; a refused change is a 422 naming its field. Callers
+limited to units (people or keys) create actions only in a unit of theirs (else a 422
+naming ``unit``) and may read company-wide actions but not change them: a PATCH of one is
+a 403 (it is visible, so a 404 would lie); an action they cannot see at all is a 404.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
+from ninja.errors import HttpError
 from ninja.responses import Status
 
 from vinculo.accounts.actors import Actor
+from vinculo.accounts.models import Unit
 from vinculo.accounts.permissions import Perm
 from vinculo.cases import improvements
 from vinculo.cases.deadlines import CaseError
@@ -113,6 +118,17 @@ def _owner(username: str, loc: tuple[str, ...]) -> User:
     return owner
 
 
+def _unit(actor: Actor, code: str | None) -> Unit | None:
+    """The action's unit; people and keys limited to units must name one of theirs."""
+    if code:
+        return unit_in_scope(actor, code, ("body", "unit"))
+    if actor.unit_ids is not None:
+        raise invalid(
+            ("body", "unit"), "unit_required", _("Choose a unit within your scope for this action.")
+        )
+    return None
+
+
 def _action(actor: Actor, improvement_id: int) -> ImprovementAction:
     action = improvements.improvements_for(actor).filter(pk=improvement_id).first()
     if action is None:
@@ -124,8 +140,9 @@ def _action(actor: Actor, improvement_id: int) -> ImprovementAction:
 def list_improvements(request: HttpRequest, params: Query[ImprovementQuery]) -> dict[str, Any]:
     """The improvement actions you see (company-wide ones, your units', your own)."""
     actor = require(request, Perm.VIEW_CASES)
-    owner = _owner(params.owner, ("query", "owner")) if params.owner else None
-    rows = improvements.improvement_list(actor, status=params.status or "", owner=owner)
+    rows = improvements.improvement_list(
+        actor, status=params.status or "", owner=params.owner or ""
+    )
     return page(rows, params)
 
 
@@ -143,7 +160,7 @@ def create_improvement(request: HttpRequest, payload: ImprovementIn) -> Status[A
         title=payload.title,
         description=payload.description,
         owner=_owner(payload.owner, ("body", "owner")),
-        unit=unit_in_scope(actor, payload.unit, ("body", "unit")) if payload.unit else None,
+        unit=_unit(actor, payload.unit),
         due_on=payload.due_on,
     )
     try:
@@ -167,6 +184,8 @@ def change_improvement(
     outcome, owner or due date; fields left out stay as they are."""
     actor = require(request, Perm.MANAGE_CASES)
     action = _action(actor, improvement_id)
+    if not improvements.may_change(actor, action):
+        raise HttpError(403, _("Only company-wide roles change company-wide actions."))
     owner = _owner(payload.owner, ("body", "owner")) if payload.owner else None
     try:
         improvements.update(

@@ -58,6 +58,7 @@ class CaseOut(Schema):
     resolved_at: datetime | None
     closed_at: datetime | None
     escalated_at: datetime | None
+    paused_at: datetime | None = None  # waiting for the customer: the resolution clock stopped
     reopened: int
     overdue: bool = Field(alias="is_overdue")
 

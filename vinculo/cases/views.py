@@ -218,6 +218,8 @@ def _case_context(actor: Actor, case: Case, bound: dict[str, forms.Form]) -> dic
         "forms": action_forms,
         "customer_visible": customer_visible and actor.can(Perm.VIEW_CUSTOMERS),
         "trigger_url": _trigger_url(actor, case),
+        # Every rule that matched what opened it, not only the one that named it.
+        "rules": sorted({match.rule.name for match in case.rule_matches.select_related("rule")}),
         **follow_up_context(case),
     }
 
