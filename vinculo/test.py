@@ -74,6 +74,7 @@ SEED_MIGRATIONS = (
     "vinculo.feedback.migrations.0002_seed",
     "vinculo.cases.migrations.0002_seed",
     "vinculo.cases.migrations.0005_follow_up_type",
+    "vinculo.cases.migrations.0007_reopened_closed_types",
 )
 
 

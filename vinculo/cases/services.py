@@ -257,6 +257,8 @@ def set_status(*, actor: Actor, case: Case, status: str, now: datetime | None = 
     if status == Status.CLOSED:
         case.closed_at = when
     case.save()
+    if status == Status.CLOSED:
+        _on_timeline(case, "case_closed", when, "", {}, suffix=f"closed-{case.reopened}")
     return case
 
 
@@ -371,6 +373,7 @@ def reopen(*, actor: Actor, case: Case, reason: str, now: datetime | None = None
     case.resolved_at = case.closed_at = case.escalated_at = None
     _first, case.resolution_due = due_times(case.priority, when)
     case.save()
+    _on_timeline(case, "case_reopened", when, "", {}, suffix=f"reopened-{case.reopened}")
     return case
 
 
