@@ -1,20 +1,27 @@
-"""What every page's menu shows of cases: the count of one's unread notifications."""
+"""What every page's menu shows of notifications: whether to show the link, and the
+count of one's unread ones."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from vinculo.cases.notifications import unread_count
+from vinculo.cases.notifications import counts_of
 
 
 def unread_notifications(request: HttpRequest) -> dict[str, Any]:
-    """``unread_notifications`` for signed-in people: counted (one indexed query) only when
-    a template shows it, at most once per page."""
+    """For signed-in people: ``unread_notifications`` (the count) and ``has_notifications``
+    (any at all), counted together in one indexed query, only when a template shows
+    them, at most once per page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     user_id = user.pk
-    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user_id))}
+    counted = cache(lambda: counts_of(user_id))
+    return {
+        "unread_notifications": SimpleLazyObject(lambda: counted()[1]),
+        "has_notifications": SimpleLazyObject(lambda: counted()[0] > 0),
+    }

@@ -76,7 +76,9 @@ def may_change(actor: Actor, action: ImprovementAction) -> bool:
     return actor.unit_ids is None or action.unit_id in actor.unit_ids
 
 
-def improvement_list(actor: Actor, *, status: str = "", owner: str = "") -> QuerySet[ImprovementAction]:
+def improvement_list(
+    actor: Actor, *, status: str = "", owner: str = ""
+) -> QuerySet[ImprovementAction]:
     """The actions the actor sees, newest first; ``owner`` is a username, and one that
     owns nothing (or does not exist) gives an empty list, so names cannot be probed."""
     rows = improvements_for(actor)
@@ -145,7 +147,7 @@ def update(
     when = now or timezone.now()
     action = ImprovementAction.objects.select_for_update().get(pk=action.pk)
     if not may_change(actor, action):
-        raise CaseError("unit", _("Only company-wide roles change company-wide actions."))
+        raise CaseError("unit", _("You may not change actions outside your units."))
     if outcome is not None:
         action.outcome = outcome.strip()
     if status is not None and status != action.status:
@@ -173,9 +175,19 @@ def update(
 
 
 def _tell_owner(action: ImprovementAction, when: datetime) -> None:
-    text = _("Improvement action for you: %(title)s") % {"title": action.title}
-    Notification.objects.get_or_create(
-        recipient_id=action.owner_id,
-        key=f"improvement-{action.pk}-owner-{action.owner_id}",
-        defaults={"kind": NotificationKind.IMPROVEMENT, "text": text[:300], "created_at": when},
+    """Tells the owner in the app and by e-mail (``notify.notify``), in their language.
+    An owner given the action back is told again: their later notices' keys carry the
+    time they were given it."""
+    from vinculo.cases.notify import notify
+
+    key = f"improvement-{action.pk}-owner-{action.owner_id}"
+    if Notification.objects.filter(recipient_id=action.owner_id, key=key).exists():
+        key = f"{key}-{int(when.timestamp() * 1_000_000)}"
+    title = action.title
+    notify(
+        [action.owner],
+        kind=NotificationKind.IMPROVEMENT,
+        key=key,
+        text=lambda: _("Improvement action for you: %(title)s") % {"title": title},
+        when=when,
     )

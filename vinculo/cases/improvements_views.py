@@ -1,12 +1,15 @@
 """Improvement action pages: the list (/cases/improvements/), promoting a root cause
 (/cases/improvements/new/?root_cause=<id>) and an action's page with its status form
 (/cases/improvements/<id>/). Seeing them needs ``cases.view`` (scoped to one's units);
-creating and changing them ``cases.manage``."""
+creating and changing them ``cases.manage``; people limited to units make actions only in
+a unit of theirs and see company-wide actions without the form to change them (a POST is
+a 403)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,28 +29,30 @@ from vinculo.cases.insights_filters import RawInsightFilter, resolve
 from vinculo.cases.models import RootCause
 from vinculo.metrics.filters import FilterError
 
+PER_PAGE = 50
+
 
 @require_GET
 @require_perm(Perm.VIEW_CASES)
 def improvement_list_page(request: HttpRequest) -> HttpResponse:
-    """The actions one sees, newest first, each with its root cause's resolved cases in the
-    period (the last 90 days unless ``since``/``until`` say otherwise; within one's scope)."""
+    """The actions one sees, newest first and a page at a time, each with its root cause's
+    resolved cases in the period (the last 90 days unless ``since``/``until`` say
+    otherwise; within one's scope)."""
     actor = request.actor  # type: ignore[attr-defined]
-    form = ImprovementFilterForm(request.GET)
+    form = ImprovementFilterForm(request.GET, actor=actor)
     wanted = form.cleaned_data if form.is_valid() else {}
-    rows = list(
-        improvements.improvement_list(
-            actor, status=wanted.get("status") or "", owner=wanted.get("owner")
-        )[:200]
+    rows = improvements.improvement_list(
+        actor, status=wanted.get("status") or "", owner=wanted.get("owner") or ""
     )
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     try:
         period = resolve(actor, RawInsightFilter(wanted.get("since"), wanted.get("until")))
     except FilterError as refused:
         form.add_error(refused.field, refused.message)
         period = resolve(actor, RawInsightFilter())
-    counts = resolved_counts(actor, {r.root_cause_id for r in rows}, period)
-    items = [(row, counts.get(row.root_cause_id, 0)) for row in rows]
-    context = {"form": form, "items": items, "period": period}
+    counts = resolved_counts(actor, {r.root_cause_id for r in page}, period)
+    items = [(row, counts.get(row.root_cause_id, 0)) for row in page]
+    context = {"form": form, "items": items, "page": page, "period": period}
     return render(request, "cases/improvements.html", context)
 
 
@@ -81,7 +86,9 @@ def improvement_page(request: HttpRequest, improvement_id: int) -> HttpResponse:
     action = improvements.improvements_for(actor).filter(pk=improvement_id).first()
     if action is None:
         raise Http404
-    if request.method == "POST" and not actor.can(Perm.MANAGE_CASES):
+    # Company-wide actions are read-only for people limited to units.
+    may_change = improvements.may_change(actor, action)
+    if request.method == "POST" and not may_change:
         raise PermissionDenied
     initial = {"status": action.status, "outcome": action.outcome, "owner": action.owner_id}
     form = ImprovementEditForm(request.POST or None, initial={**initial, "due_on": action.due_on})
@@ -101,7 +108,8 @@ def improvement_page(request: HttpRequest, improvement_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Improvement action saved."))
             return redirect("cases:improvement", improvement_id=action.pk)
-    return render(request, "cases/improvements_detail.html", {"action": action, "form": form})
+    context = {"action": action, "form": form if may_change else None}
+    return render(request, "cases/improvements_detail.html", context)
 
 
 def _int(value: str | None) -> int | None:

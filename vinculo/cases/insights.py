@@ -5,7 +5,10 @@ department and per unit (``case_metrics``).
 Each figure is read with one query (plus one for the names it shows), never one per case;
 medians need each case's durations, so those queries return one short row per case. Every
 estimate carries its n and 95% interval and is suppressed below the metrics policy's
-minimum sample. Definitions: docs/cases.md, "Outer loop" and "Case metrics".
+minimum sample (medians below six values too: they have no interval then). Medians over
+the cases opened in a period count the ones not finished yet as slower than every
+finished one, and are withheld when those decide the figure. Definitions: docs/cases.md,
+"Outer loop" and "Case metrics".
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from vinculo.cases.insights_filters import (
     unit_codes,
     unit_names,
 )
-from vinculo.cases.insights_stats import median_of, net_promoter, share
+from vinculo.cases.insights_stats import cohort_median, median_of, net_promoter, share
 from vinculo.cases.models import CaseEvent, RootCause
 from vinculo.journeys.models import Touchpoint
 from vinculo.metrics.stats import Estimate
@@ -166,6 +169,9 @@ class _Tally:
     resolution_met: int = 0
     resolution_due: int = 0  # resolved, or its due time passed
     first_contact: int = 0  # resolved, never reopened, at most one contact before
+    no_contact: int = 0  # resolved with no contact logged (counted in first_contact)
+    first_open: int = 0  # no first response yet
+    resolve_open: int = 0  # not resolved yet
     scores: list[int] = field(default_factory=list)
     solved: int = 0
     solved_n: int = 0
@@ -179,11 +185,14 @@ class MetricsRow:
     label: str
     opened: int
     resolved: int
-    first_response: Estimate  # median hours from opening to the first response
+    first_response: Estimate  # median hours from opening to the first response, n opened
+    first_response_open: bool  # withheld: too many cases still wait for a first response
     first_response_sla: Estimate  # % answered by the due time, among those due
-    time_to_resolve: Estimate  # median hours from opening to resolution
+    time_to_resolve: Estimate  # median hours from opening to resolution, n opened
+    time_to_resolve_open: bool  # withheld: too many cases still open
     resolution_sla: Estimate  # % resolved by the due time, among those due
     first_contact_resolution: Estimate  # % of the resolved
+    resolved_without_contact: int  # of the resolved, those with no contact logged
     follow_up_nps: Estimate
     follow_up_solved: Estimate  # % who said it was solved, of those who answered
 
@@ -266,12 +275,17 @@ def _count(t: _Tally, row: tuple, now: datetime) -> None:
     t.opened += 1
     if first_at is not None:
         t.first_hours.append(hours(opened, first_at))
+    else:
+        t.first_open += 1
     if first_at is not None or first_due < now:
         t.first_due += 1
         t.first_met += first_at is not None and first_at <= first_due
     if resolved_at is not None:
         t.resolve_hours.append(hours(opened, resolved_at))
         t.first_contact += reopened == 0 and contacts <= 1
+        t.no_contact += contacts == 0
+    else:
+        t.resolve_open += 1
     if resolved_at is not None or resolution_due < now:
         t.resolution_due += 1
         t.resolution_met += resolved_at is not None and resolved_at <= resolution_due
@@ -284,16 +298,21 @@ def _count(t: _Tally, row: tuple, now: datetime) -> None:
 
 def _figures(key: str, label: str, t: _Tally, min_n: int) -> MetricsRow:
     resolved = len(t.resolve_hours)
+    first = cohort_median(t.first_hours, t.first_open, min_n)
+    resolve = cohort_median(t.resolve_hours, t.resolve_open, min_n)
     return MetricsRow(
         key=key,
         label=label,
         opened=t.opened,
         resolved=resolved,
-        first_response=median_of(t.first_hours, min_n),
+        first_response=first.estimate,
+        first_response_open=first.too_many_open,
         first_response_sla=share(t.first_met, t.first_due, min_n),
-        time_to_resolve=median_of(t.resolve_hours, min_n),
+        time_to_resolve=resolve.estimate,
+        time_to_resolve_open=resolve.too_many_open,
         resolution_sla=share(t.resolution_met, t.resolution_due, min_n),
         first_contact_resolution=share(t.first_contact, resolved, min_n),
+        resolved_without_contact=t.no_contact,
         follow_up_nps=net_promoter(t.scores, min_n),
         follow_up_solved=share(t.solved, t.solved_n, min_n),
     )

@@ -185,7 +185,7 @@ def change_improvement(
     actor = require(request, Perm.MANAGE_CASES)
     action = _action(actor, improvement_id)
     if not improvements.may_change(actor, action):
-        raise HttpError(403, _("Only company-wide roles change company-wide actions."))
+        raise HttpError(403, _("You may not change actions outside your units."))
     owner = _owner(payload.owner, ("body", "owner")) if payload.owner else None
     try:
         improvements.update(

@@ -75,11 +75,28 @@ class MetricsRowOut(Schema):
     label: str
     opened: int = Field(description="Cases opened in the period.")
     resolved: int
-    first_response: EstimateOut = Field(description="Median hours to the first response.")
+    first_response: EstimateOut = Field(
+        description="Median hours to the first response; n is the cases opened, those not "
+        "answered yet counting as slower than every answered one."
+    )
+    first_response_open: bool = Field(
+        description="The median is withheld: too many cases still wait for a first response."
+    )
     first_response_sla: EstimateOut = Field(description="% first responses by the due time.")
-    time_to_resolve: EstimateOut = Field(description="Median hours from opening to resolution.")
+    time_to_resolve: EstimateOut = Field(
+        description="Median hours from opening to resolution; n is the cases opened, those "
+        "still open counting as slower than every resolved one."
+    )
+    time_to_resolve_open: bool = Field(
+        description="The median is withheld: too many cases are still open."
+    )
     resolution_sla: EstimateOut = Field(description="% resolved by the due time.")
-    first_contact_resolution: EstimateOut
+    first_contact_resolution: EstimateOut = Field(
+        description="% of the resolved cases never reopened, with at most one contact logged."
+    )
+    resolved_without_contact: int = Field(
+        description="Resolved cases with no contact logged (counted as first-contact resolved)."
+    )
     follow_up_nps: EstimateOut
     follow_up_solved: EstimateOut
 
@@ -109,7 +126,9 @@ class ImprovementPatch(Schema):
 
 class ImprovementQuery(PageQuery):
     status: ImprovementStatus | None = None
-    owner: str | None = Field(None, description="Username of the owner.")
+    owner: str | None = Field(
+        None, description="Username of the owner; one who owns nothing gives an empty list."
+    )
 
 
 class ImprovementOut(Schema):

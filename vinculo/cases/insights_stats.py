@@ -21,6 +21,8 @@ from scipy import stats as sps
 from vinculo.metrics.stats import CONFIDENCE, Counts, Estimate, nps, proportion
 
 ALPHA = 1 - CONFIDENCE
+# The smallest n whose median has a 95% order-statistic interval (see above).
+MEDIAN_MIN_N = 6
 
 
 @dataclass(frozen=True)
@@ -83,4 +85,41 @@ def net_promoter(scores: Sequence[int], min_sample: int) -> Estimate:
 
 
 def median_of(values: Sequence[float], min_sample: int) -> Estimate:
-    return median(values).suppress_below(min_sample)
+    """The median with its interval, suppressed below the minimum sample and, whatever
+    the policy says, below ``MEDIAN_MIN_N``: a median is never shown without its interval."""
+    return median(values).suppress_below(max(min_sample, MEDIAN_MIN_N))
+
+
+@dataclass(frozen=True)
+class CohortMedian:
+    """The median duration of a cohort some of which has not finished yet."""
+
+    estimate: Estimate
+    too_many_open: bool  # held back because unfinished cases decide it
+
+
+def cohort_median(finished: Sequence[float], unfinished: int, min_sample: int) -> CohortMedian:
+    """The median duration of a cohort (``finished`` durations plus ``unfinished`` cases
+    still running), n being the whole cohort.
+
+    Unfinished cases count as slower than every finished one, so the figure can err high
+    (a case still open may yet close fast) but never low, as a median of the finished
+    cases alone would for a recent period. When an unfinished case falls on the median or
+    on its interval's upper bound, the figure is not known: it is withheld with
+    ``too_many_open``. Below ``max(min_sample, MEDIAN_MIN_N)`` it is suppressed as usual.
+    """
+    n = len(finished) + unfinished
+    if n == 0:
+        return CohortMedian(Estimate(None, None, None, 0), False)
+    if n < max(min_sample, MEDIAN_MIN_N):
+        return CohortMedian(Estimate(None, None, None, n, suppressed=True), False)
+    ordered = sorted(finished)
+    ranks = median_ranks(n)
+    assert ranks is not None  # n >= MEDIAN_MIN_N
+    middle_high = n // 2 + 1  # the rank of the upper middle value (of the two when n is even)
+    if max(ranks.upper_rank, middle_high) > len(ordered):
+        return CohortMedian(Estimate(None, None, None, n, suppressed=True), True)
+    middle = n // 2
+    value = ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    low, high = ordered[ranks.lower_rank - 1], ordered[ranks.upper_rank - 1]
+    return CohortMedian(Estimate(value, low, high, n), False)

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET
 
 from vinculo.accounts.decorators import require_perm
 from vinculo.accounts.permissions import Perm
-from vinculo.cases.improvements_forms import InsightFilterForm
 from vinculo.cases.insights import case_metrics, root_causes
 from vinculo.cases.insights_filters import InsightFilter, resolve
+from vinculo.cases.insights_forms import InsightFilterForm
 from vinculo.metrics.filters import FilterError
 
 

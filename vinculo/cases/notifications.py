@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from vinculo.cases.choices import NotificationKind
 from vinculo.cases.models import Notification, NotificationPrefs
 
 
@@ -33,10 +34,34 @@ def unread_count(user_id: int) -> int:
     return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
 
 
+def counts_of(user_id: int) -> tuple[int, int]:
+    """How many notifications the person has, and how many unread: one query on the
+    (recipient, read_at) index."""
+    counts = Notification.objects.filter(recipient_id=user_id).aggregate(
+        total=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
+    )
+    return int(counts["total"]), int(counts["unread"])
+
+
+def improvement_of(row: Notification) -> int | None:
+    """The improvement action a notification is about: its key is
+    ``improvement-<id>-owner-...`` (``improvements._tell_owner``)."""
+    if row.kind != NotificationKind.IMPROVEMENT:
+        return None
+    parts = row.key.split("-")
+    if len(parts) < 2 or parts[0] != "improvement" or not parts[1].isdigit():
+        return None
+    return int(parts[1])
+
+
 def target_of(row: Notification) -> str:
-    """The page a notification is about: its case or its sales signal ("" if none)."""
+    """The page a notification is about: its case, improvement action or sales signal
+    ("" if none)."""
     if row.case_id is not None:
         return reverse("cases:case", args=[row.case_id])
+    improvement = improvement_of(row)
+    if improvement is not None:
+        return reverse("cases:improvement", args=[improvement])
     if row.signal_id is not None:
         try:
             return reverse("cases:signal", args=[row.signal_id])

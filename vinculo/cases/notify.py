@@ -6,12 +6,13 @@ tells each manager its log names; a rule's match already has its in-app rows
 (``rules_eval._notify``). Each notification is written once: its ``key`` (or its match)
 is unique per recipient, so hearing of the same event twice adds nothing. Every new
 notification is then e-mailed by a background task (``notify_mail``), never in the
-request or the rule evaluation that caused it.
+request or the rule evaluation that caused it. ``notify`` is the one writer: improvement
+actions, sales signals and rule matches go through it too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from vinculo.cases.choices import EventKind, NotificationKind
 from vinculo.cases.models import Notification
 
 if TYPE_CHECKING:
-    from vinculo.cases.models import Case, CaseEvent, RuleMatch
+    from vinculo.cases.models import AlertRule, Case, CaseEvent, RuleMatch, SalesSignal
 
 
 def case_event_noticed(event: CaseEvent) -> None:
@@ -63,19 +64,39 @@ def rule_match_noticed(match: RuleMatch, recipients: list[Any]) -> None:
 
 
 def notify(
-    people: Iterable[User], *, kind: str, key: str, case: Case, when: datetime | None = None
+    people: Iterable[User],
+    *,
+    kind: str,
+    key: str = "",
+    case: Case | None = None,
+    text: Callable[[], str] | None = None,
+    when: datetime | None = None,
+    rule: AlertRule | None = None,
+    match: RuleMatch | None = None,
+    signal: SalesSignal | None = None,
 ) -> list[int]:
-    """Writes one notification about ``case`` per person (none if ``key`` was written to
-    them already) and e-mails the new ones after commit; returns the new ids."""
+    """The one writer of notifications: one per person about ``case`` (or ``signal``,
+    or a rule's ``match``), none if ``key`` (else ``match``) was written to them already,
+    and the new ones e-mailed after commit; returns the new ids.
+
+    ``text`` is the in-app line, called once per person in their language (the default
+    says the case's number and title). E-mails never carry it (``notify_mail``).
+    """
+    if not key and match is None:
+        raise ValueError("a notification needs a key or a rule match to be written once")
     when = when or timezone.now()
     new = []
     for person in people:
         with translation.override(language_of(person)):
-            text = notification_text(kind, case)
+            line = text() if text is not None else notification_text(kind, case)
+        unique: dict[str, Any] = {"key": key} if key else {"match": match}
+        defaults: dict[str, Any] = {"kind": kind, "case": case, "rule": rule, "signal": signal}
+        if key:
+            defaults["match"] = match
         row, created = Notification.objects.get_or_create(
             recipient=person,
-            key=key,
-            defaults={"kind": kind, "case": case, "text": text[:300], "created_at": when},
+            **unique,
+            defaults={**defaults, "text": line[:300], "created_at": when},
         )
         if created:
             new.append(row.pk)
@@ -83,7 +104,11 @@ def notify(
     return new
 
 
-def notification_text(kind: str, case: Case) -> str:
+def notification_text(kind: str, case: Case | None) -> str:
+    """The in-app line of a case's notification (the page may show the title; e-mails
+    do not)."""
+    if case is None:
+        return str(NotificationKind(kind).label)
     values = {"id": case.pk, "title": case.title}
     if kind == NotificationKind.ASSIGNED:
         return _("Case #%(id)s is yours now: %(title)s") % values

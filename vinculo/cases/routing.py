@@ -1,9 +1,10 @@
 """Routing: who of a department's people owns a new case of a unit.
 
-The candidates are the active people who could work such a case (the rules of
-``queries.cases_for``): agents and unit managers holding ``cases.work``, of the case's
-department, whose scope covers the unit (no unit: the whole company; a unit: its
-subtree). They are taken in username order:
+The candidates are the active agents holding ``cases.work`` of the case's department
+whose scope covers the unit (no unit: the whole company; a unit: its subtree): the
+people who work cases. Only when there is no such agent do the department's unit
+managers of the unit (same rules) take their place, so a manager is not handed a share
+of the queue while agents are there. They are taken in username order:
 
 - round robin: the one after the last who got a case of this department and unit
   (``RoundRobinCursor``, locked while choosing, so two cases opened at once go to two
@@ -29,6 +30,7 @@ from vinculo.accounts.permissions import ROLE_PERMS, Perm
 from vinculo.cases.choices import OPEN, Assignment
 from vinculo.cases.models import Case, RoundRobinCursor
 
+# Who is routed to, in order: the first role with anyone eligible takes every case.
 ROUTED_ROLES = (Role.AGENT, Role.UNIT_MANAGER)
 
 
@@ -52,9 +54,15 @@ def department_people(
 
 
 def eligible(department: Department, unit: Unit) -> QuerySet[User]:
-    """Who could own a case of this department and unit (see the module's docstring)."""
-    roles = [role for role in ROUTED_ROLES if Perm.WORK_CASES in ROLE_PERMS[role]]
-    return department_people(department, unit, roles)
+    """Who could own a case of this department and unit: its agents, or, with none, its
+    unit managers (see the module's docstring)."""
+    for role in ROUTED_ROLES:
+        if Perm.WORK_CASES not in ROLE_PERMS[role]:
+            continue
+        people = department_people(department, unit, [role])
+        if people.exists():
+            return people
+    return User.objects.none()
 
 
 def rotation(people: Sequence[User], last_username: str | None) -> list[User]:

@@ -300,11 +300,37 @@ def plain_value(value: Any) -> Any:
     return value
 
 
-def describe(conditions: Sequence[Mapping[str, Any]]) -> str:
-    """The conditions in one line for lists: "nps is at most 6; channel is one of web"."""
+def field_label(name: str, type_names: Mapping[str, str] | None = None) -> str:
+    """What people call a condition's field: its label ("NPS (0-10)"), not its code."""
+    for field in (*CONTEXT, *(f for fields in OWN.values() for f in fields)):
+        if field.name == name:
+            return str(field.label)
+    prefix, _sep, rest = name.partition(":")
+    if prefix == "emotion" and rest in Emotion.values:
+        return _("Emotion: %s") % Emotion(rest).label
+    if prefix == "repeat":
+        names = type_names if type_names is not None else type_names_by_code()
+        return _("Interactions of type %s by the customer") % names.get(rest, rest)
+    if prefix == "answer":
+        return _("Answer to %s") % rest
+    return name
+
+
+def type_names_by_code() -> dict[str, str]:
+    return dict(InteractionType.objects.values_list("code", "name"))
+
+
+def describe(
+    conditions: Sequence[Mapping[str, Any]], type_names: Mapping[str, str] | None = None
+) -> str:
+    """The conditions in one line for lists, in words: "NPS (0-10) is at most 6; Channel
+    (code) is one of web". ``type_names`` (code: name) spares a query per call."""
+    if type_names is None and any(str(c["field"]).startswith("repeat:") for c in conditions):
+        type_names = type_names_by_code()
     parts = []
     for condition in conditions:
-        text = f"{condition['field']} {OPS.get(condition['op'], condition['op'])} "
+        label = field_label(condition["field"], type_names)
+        text = f"{label} {OPS.get(condition['op'], condition['op'])} "
         text += value_text(condition["value"])
         if condition.get("days"):
             text += " " + _("in %s days") % condition["days"]

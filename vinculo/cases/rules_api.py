@@ -1,6 +1,7 @@
 """The alert rules API (/api/v1/alert-rules): list, read, create, replace, delete.
 Everything needs MANAGE_CASES; conditions are checked as on the page, and each error
-names its condition (``conditions[1]``)."""
+names its condition (``conditions[1]``). A caller limited to units sees and writes only the
+rules within them (``rules_scope``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from vinculo.cases import rules_services
 from vinculo.cases.models import AlertRule
 from vinculo.cases.rules import check_conditions, check_title
 from vinculo.cases.rules_schemas import RuleIn, RuleOut, RulePage
+from vinculo.cases.rules_scope import rules_in_scope, units_problem
 from vinculo.cases.rules_services import RuleData, save_rule
 from vinculo.lib.apiedge import (
     ErrorOut,
@@ -35,12 +37,13 @@ router = Router(tags=["alert rules"])
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
-def _rules() -> Any:
-    return AlertRule.objects.select_related("department").prefetch_related("units")
+def _rules(actor: Actor) -> Any:
+    rows = AlertRule.objects.select_related("department").prefetch_related("units")
+    return rules_in_scope(rows, actor)
 
 
-def _rule(rule_id: int) -> AlertRule:
-    rule = _rules().filter(pk=rule_id).first()
+def _rule(actor: Actor, rule_id: int) -> AlertRule:
+    rule = _rules(actor).filter(pk=rule_id).first()
     if rule is None:
         raise not_found()
     return rule
@@ -63,6 +66,8 @@ def _data(actor: Actor, payload: RuleIn) -> RuleData:
     units = [
         unit_in_scope(actor, code, ("body", "units", i)) for i, code in enumerate(payload.units)
     ]
+    if out_of_scope := units_problem(actor, units):
+        raise_if_any([field_error(("body", "units"), "units_out_of_scope", out_of_scope)])
     return RuleData(
         name=payload.name,
         event=payload.event,
@@ -79,8 +84,8 @@ def _data(actor: Actor, payload: RuleIn) -> RuleData:
 
 @router.get("", response={200: RulePage, **ERRORS})
 def list_rules(request: HttpRequest, params: Query[PageQuery]) -> Any:
-    require(request, Perm.MANAGE_CASES)
-    return page(_rules(), params)
+    actor = require(request, Perm.MANAGE_CASES)
+    return page(_rules(actor), params)
 
 
 @router.post("", response={201: RuleOut, **ERRORS})
@@ -88,25 +93,26 @@ def create_rule(request: HttpRequest, payload: RuleIn) -> Any:
     """A new rule; it reads only the events recorded from now on."""
     actor = require(request, Perm.MANAGE_CASES)
     rule = save_rule(actor=actor, data=_data(actor, payload))
-    return Status(201, _rule(rule.pk))
+    return Status(201, _rule(actor, rule.pk))
 
 
 @router.get("/{rule_id}", response={200: RuleOut, **ERRORS})
 def get_rule(request: HttpRequest, rule_id: int) -> Any:
-    require(request, Perm.MANAGE_CASES)
-    return _rule(rule_id)
+    actor = require(request, Perm.MANAGE_CASES)
+    return _rule(actor, rule_id)
 
 
 @router.put("/{rule_id}", response={200: RuleOut, **ERRORS})
 def replace_rule(request: HttpRequest, rule_id: int, payload: RuleIn) -> Any:
     actor = require(request, Perm.MANAGE_CASES)
-    rule = save_rule(actor=actor, data=_data(actor, payload), rule=_rule(rule_id))
-    return _rule(rule.pk)
+    rule = _rule(actor, rule_id)
+    rule = save_rule(actor=actor, data=_data(actor, payload), rule=rule)
+    return _rule(actor, rule.pk)
 
 
 @router.delete("/{rule_id}", response={204: None, **ERRORS})
 def delete_rule(request: HttpRequest, rule_id: int) -> Any:
     """Deletes the rule and its matches; its cases and notifications stay."""
     actor = require(request, Perm.MANAGE_CASES)
-    rules_services.delete_rule(actor=actor, rule=_rule(rule_id))
+    rules_services.delete_rule(actor=actor, rule=_rule(actor, rule_id))
     return Status(204, None)

@@ -1,35 +1,45 @@
 """Pages of the alert rules (/cases/rules/): the list, a new rule, a rule's settings and
-conditions, switching it on or off. Managing rules needs MANAGE_CASES."""
+conditions, switching it on or off. Managing rules needs MANAGE_CASES, and a person
+limited to units manages only the rules within them (``rules_scope``)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vinculo.accounts.actors import Actor
 from vinculo.accounts.decorators import require_perm
 from vinculo.accounts.permissions import Perm
 from vinculo.cases.models import AlertRule
-from vinculo.cases.rules import describe
+from vinculo.cases.rules import describe, type_names_by_code
 from vinculo.cases.rules_forms import RuleForm
+from vinculo.cases.rules_scope import rules_in_scope
 from vinculo.cases.rules_services import RuleData, save_rule, set_active
+
+
+def _rules(actor: Actor) -> QuerySet[AlertRule]:
+    return rules_in_scope(AlertRule.objects.select_related("department"), actor)
 
 
 @require_GET
 @require_perm(Perm.MANAGE_CASES)
 def rule_list(request: HttpRequest) -> HttpResponse:
-    rules = AlertRule.objects.select_related("department").prefetch_related("units")
-    rows = [{"rule": rule, "conditions": describe(rule.conditions)} for rule in rules]
+    rules = _rules(request.actor).prefetch_related("units")  # type: ignore[attr-defined]
+    names = type_names_by_code()  # once for every rule's repeat conditions
+    rows = [{"rule": rule, "conditions": describe(rule.conditions, names)} for rule in rules]
     return render(request, "cases/rules.html", {"rules": rows})
 
 
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.MANAGE_CASES)
 def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
-    rule = get_object_or_404(AlertRule, pk=rule_id) if rule_id is not None else None
-    form = RuleForm(request.POST or None, rule=rule, actor=request.actor)  # type: ignore[attr-defined]
+    actor = request.actor  # type: ignore[attr-defined]
+    rule = get_object_or_404(_rules(actor), pk=rule_id) if rule_id is not None else None
+    form = RuleForm(request.POST or None, rule=rule, actor=actor)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         data = RuleData(
@@ -44,7 +54,7 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
             title=d["title"],
             active=d["active"],
         )
-        save_rule(actor=request.actor, data=data, rule=rule)  # type: ignore[attr-defined]
+        save_rule(actor=actor, data=data, rule=rule)
         messages.success(request, _("Rule saved. It reads the events recorded from now on."))
         return redirect("case_rules:list")
     return render(request, "cases/rules_form.html", {"form": form, "rule": rule})
@@ -53,6 +63,6 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
 @require_POST
 @require_perm(Perm.MANAGE_CASES)
 def rule_toggle(request: HttpRequest, rule_id: int) -> HttpResponse:
-    rule = get_object_or_404(AlertRule, pk=rule_id)
+    rule = get_object_or_404(_rules(request.actor), pk=rule_id)  # type: ignore[attr-defined]
     set_active(actor=request.actor, rule=rule, active=not rule.active)  # type: ignore[attr-defined]
     return redirect("case_rules:list")

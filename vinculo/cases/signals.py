@@ -21,11 +21,17 @@ segment (their attributes now) and it was recorded after the rule was created. T
   department whose scope covers the unit (``Notification`` kind ``signal``, key
   ``signal-<id>``: written once).
 
-Sale linking (same task, second pass): each signal without a sale whose window is open or
-closed less than ``GRACE`` ago gets the customer's first sale after the contact and
-within the window. A sale is an interaction of a transaction type (``is_transaction``)
-of the sales department: in the seed, ``sale``, ``order`` and ``renewal``, not payments.
-Held-out signals get their sales linked too: they are the control group.
+Sale linking (same pass): a sale is an interaction of a transaction type
+(``is_transaction``) of the rule's target department (the department told measures its
+own sales: for sales, in the seed, ``sale``, ``order`` and ``renewal``, not payments).
+The run reads the sales of the rules' target departments with the contacts, above the
+same cursor; each signal without a sale whose window is open or closed less than
+``GRACE`` ago, of a customer with a sale read in the run or raised in the run, gets the
+customer's first sale after the contact and within the window. So a run costs what came
+in since the last one (and the look-back), not every waiting signal: the cursor is the
+record of what was checked. ``link_sales`` without customers rescans every waiting
+signal (the demo's loader). Held-out signals get their sales linked too: they are the
+control group.
 """
 
 from __future__ import annotations
@@ -33,13 +39,13 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -59,7 +65,6 @@ CHUNK = 1_000
 LOOKBACK = 2_000
 BUDGET_SECONDS = 30.0
 GRACE = timedelta(days=7)  # sales recorded late still reach a signal whose window closed
-SALES_DEPARTMENT = "sales"
 SEGMENT_FIELDS = ("value_tier", "lifecycle_stage", "segment")
 Facts = dict[str, Any]
 
@@ -97,16 +102,25 @@ COLUMNS = {
     "unit_id": "unit_id",
     "unit_path": "unit__path",
     "department_id": "touchpoint__interaction_type__department_id",
+    "is_transaction": "touchpoint__interaction_type__is_transaction",
     "value_tier": "customer__value_tier",
     "lifecycle_stage": "customer__lifecycle_stage",
     "segment": "customer__segment",
 }
 
 
-def contacts(department_ids: Iterable[int]) -> QuerySet[Interaction]:
-    """Interactions with one of these departments that are contacts (see the docstring)."""
+def contacts(
+    department_ids: Iterable[int], sale_department_ids: Iterable[int] = ()
+) -> QuerySet[Interaction]:
+    """Interactions with one of these departments that are contacts (see the docstring),
+    and the sales of ``sale_department_ids``."""
+    wanted = Q(touchpoint__interaction_type__department_id__in=list(department_ids))
+    wanted |= Q(
+        touchpoint__interaction_type__is_transaction=True,
+        touchpoint__interaction_type__department_id__in=list(sale_department_ids),
+    )
     return (
-        Interaction.objects.filter(touchpoint__interaction_type__department_id__in=department_ids)
+        Interaction.objects.filter(wanted)
         .exclude(record_kind__in=[TIMELINE_KIND, RESPONSE_KIND])
         .order_by("pk")
     )
@@ -128,32 +142,36 @@ def facts_of(rows: QuerySet[Interaction], limit: int | None = None) -> list[Fact
 def evaluate_signals(
     *, chunk: int = CHUNK, budget_seconds: float = BUDGET_SECONDS, now: datetime | None = None
 ) -> int:
-    """Raises the signals of the contacts recorded since the last run, then links sales;
-    returns how many contacts were read. Safe to run twice at once."""
+    """Raises the signals of the contacts recorded since the last run and links the sales
+    recorded since then; returns how many interactions were read. Safe to run twice at
+    once."""
     when = now or timezone.now()
     started, read = time.monotonic(), 0
     rules = active_rules()
     departments = {loaded.rule.source_department_id for loaded in rules}
+    # Every rule's, active or not: a switched-off rule's signals still get their sales.
+    targets = set(SalesSignalRule.objects.values_list("target_department_id", flat=True))
     cursor: int | None = None
-    while departments:
+    while departments or targets:
         with transaction.atomic():
             state = lock_state()
             last = state.last_signal_interaction_id
             if cursor is None:
                 cursor = max(0, last - LOOKBACK)
-            events = facts_of(contacts(departments).filter(pk__gt=cursor), chunk)
+            events = facts_of(contacts(departments, targets).filter(pk__gt=cursor), chunk)
             if not events:
                 break
-            write_signals(events, rules, when)
+            fresh = write_signals(events, rules, when)
+            buyers = {f["customer_id"] for f in events if f["is_transaction"]}
+            link_sales(when, customers={*buyers, *(s.customer_id for s in fresh)} - {None})
             cursor = events[-1]["id"]
             if cursor > last:
                 RuleState.objects.filter(pk=1).update(last_signal_interaction_id=cursor)
         read += len(events)
         if time.monotonic() - started > budget_seconds:
             break
-    if not departments:
+    if not departments and not targets:
         skip_to_newest()
-    link_sales(when)
     return read
 
 
@@ -286,15 +304,15 @@ def notify(signals: Sequence[SalesSignal], now: datetime) -> int:
 def signal_text(
     signal: SalesSignal, customer: Customer, unit: Unit, contacts_of: dict[int, Interaction]
 ) -> str:
+    # No value tier or other profiling: the text is e-mailed and sits in inboxes; the
+    # signal's page shows the context to whoever may see it.
     contact = contacts_of[signal.interaction_id]
-    tier = customer.get_value_tier_display() if customer.value_tier else "—"
     return _(
-        "%(rule)s: %(customer)s (value %(tier)s) contacted %(department)s in %(unit)s "
+        "%(rule)s: %(customer)s contacted %(department)s in %(unit)s "
         "(%(type)s, %(channel)s, %(when)s)."
     ) % {
         "rule": signal.rule.name,
         "customer": customer.name or f"#{customer.pk}",
-        "tier": tier,
         "department": signal.rule.source_department.name,
         "unit": unit.name,
         "type": contact.touchpoint.interaction_type.name,
@@ -306,53 +324,63 @@ def signal_text(
 # -- linking sales ------------------------------------------------------------------------
 
 
-def sales() -> QuerySet[Interaction]:
+def sales(department_ids: Iterable[int]) -> QuerySet[Interaction]:
+    """The sales of these departments: interactions of their transaction types."""
     return Interaction.objects.filter(
         touchpoint__interaction_type__is_transaction=True,
-        touchpoint__interaction_type__department__code=SALES_DEPARTMENT,
+        touchpoint__interaction_type__department_id__in=list(department_ids),
     )
 
 
-def link_sales(now: datetime, chunk: int = CHUNK) -> int:
-    """Links each waiting signal to the customer's first sale after the contact and
-    within the window; returns how many were linked. Running it again links nothing new."""
-    linked = 0
-    for rule in SalesSignalRule.objects.all():
-        window = timedelta(days=rule.window_days)
-        waiting = SalesSignal.objects.filter(
-            rule=rule, sale__isnull=True, created_at__gt=now - window - GRACE
-        ).order_by("pk")
-        after = 0
-        while batch := list(waiting.filter(pk__gt=after)[:chunk]):
-            linked += _link(batch, window)
-            after = batch[-1].pk
+def link_sales(now: datetime, customers: Collection[int] | None = None, chunk: int = CHUNK) -> int:
+    """Links each waiting signal (of these customers; None: of everyone) to the customer's
+    first sale after the contact and within the window; returns how many were linked.
+    Running it again links nothing new."""
+    windows = dict(SalesSignalRule.objects.values_list("pk", "window_days"))
+    if not windows or (customers is not None and not customers):
+        return 0
+    longest = timedelta(days=max(windows.values()))
+    waiting = SalesSignal.objects.filter(
+        sale__isnull=True, created_at__gt=now - longest - GRACE
+    ).select_related("rule")
+    if customers is not None:
+        waiting = waiting.filter(customer_id__in=list(customers))
+    linked, after = 0, 0
+    while batch := list(waiting.filter(pk__gt=after).order_by("pk")[:chunk]):
+        after = batch[-1].pk
+        still_open = [
+            s for s in batch if s.created_at > now - timedelta(days=s.rule.window_days) - GRACE
+        ]
+        linked += _link(still_open)
     return linked
 
 
-def _link(batch: list[SalesSignal], window: timedelta) -> int:
+def _link(batch: list[SalesSignal]) -> int:
+    if not batch:
+        return 0
     start = min(s.created_at for s in batch)
-    end = max(s.created_at for s in batch) + window
-    by_customer: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    end = max(s.created_at + timedelta(days=s.rule.window_days) for s in batch)
+    by_customer: dict[tuple[int, int], list[tuple[datetime, int]]] = defaultdict(list)
     rows = (
-        sales()
+        sales({s.rule.target_department_id for s in batch})
         .filter(
             customer_id__in={s.customer_id for s in batch},
             occurred_at__gt=start,
             occurred_at__lte=end,
         )
         .order_by("occurred_at", "pk")
-        .values_list("customer_id", "occurred_at", "pk")
+        .values_list(
+            "customer_id", "touchpoint__interaction_type__department_id", "occurred_at", "pk"
+        )
     )
-    for customer_id, occurred_at, pk in rows:
-        by_customer[customer_id].append((occurred_at, pk))
+    for customer_id, department_id, occurred_at, pk in rows:
+        by_customer[(customer_id, department_id)].append((occurred_at, pk))
     changed = []
     for signal in batch:
+        window = timedelta(days=signal.rule.window_days)
+        own = by_customer.get((signal.customer_id, signal.rule.target_department_id), [])
         found = next(
-            (
-                (at, pk)
-                for at, pk in by_customer.get(signal.customer_id, [])
-                if signal.created_at < at <= signal.created_at + window
-            ),
+            ((at, pk) for at, pk in own if signal.created_at < at <= signal.created_at + window),
             None,
         )
         if found is not None:

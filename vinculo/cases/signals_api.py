@@ -1,6 +1,7 @@
 """The sales signals API (/api/v1/sales-signals): the rules (list, create, read, replace,
 delete), the signals raised (in the caller's units) and a rule's uplift report.
-Everything needs MANAGE_CASES; errors name the field (``segment``, ``units[0]`` ...)."""
+Everything needs MANAGE_CASES; errors name the field (``segment``, ``units[0]`` ...).
+A caller limited to units sees and writes only the rules within them (``rules_scope``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Department
 from vinculo.accounts.permissions import Perm
 from vinculo.cases.models import SalesSignalRule
+from vinculo.cases.rules_scope import rules_in_scope, units_problem
 from vinculo.cases.signals_report import Uplift, report, signals_for
 from vinculo.cases.signals_schemas import (
     ReportOut,
@@ -27,6 +29,7 @@ from vinculo.cases.signals_services import (
     SignalRuleData,
     check_segment,
     delete_signal_rule,
+    frozen_changes,
     save_signal_rule,
 )
 from vinculo.lib.apiedge import (
@@ -45,20 +48,23 @@ router = Router(tags=["sales signals"])
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
-def _rules() -> Any:
-    return SalesSignalRule.objects.select_related(
+def _rules(actor: Actor) -> Any:
+    rows = SalesSignalRule.objects.select_related(
         "source_department", "target_department"
     ).prefetch_related("units")
+    return rules_in_scope(rows, actor)
 
 
-def _rule(rule_id: int) -> SalesSignalRule:
-    rule = _rules().filter(pk=rule_id).first()
+def _rule(actor: Actor, rule_id: int) -> SalesSignalRule:
+    rule = _rules(actor).filter(pk=rule_id).first()
     if rule is None:
         raise not_found()
     return rule
 
 
-def _data(actor: Actor, payload: SignalRuleIn) -> SignalRuleData:
+def _data(
+    actor: Actor, payload: SignalRuleIn, rule: SalesSignalRule | None = None
+) -> SignalRuleData:
     errors = []
     segment, problems = check_segment(payload.segment)
     errors += [field_error(("body", "segment"), "invalid_condition", p) for p in problems]
@@ -71,11 +77,18 @@ def _data(actor: Actor, payload: SignalRuleIn) -> SignalRuleData:
     if source is not None and source == target:
         message = _("Tell another department than the one contacted.")
         errors.append(field_error(("body", "target_department"), "same_department", message))
+    if rule is not None:
+        frozen = frozen_changes(
+            rule, window_days=payload.window_days, holdout_percent=payload.holdout_percent
+        )
+        errors += [field_error(("body", k), "fixed_once_signalled", m) for k, m in frozen.items()]
     raise_if_any(errors)
     assert source is not None and target is not None
     units = [
         unit_in_scope(actor, code, ("body", "units", i)) for i, code in enumerate(payload.units)
     ]
+    if out_of_scope := units_problem(actor, units):
+        raise_if_any([field_error(("body", "units"), "units_out_of_scope", out_of_scope)])
     return SignalRuleData(
         name=payload.name,
         source_department=source,
@@ -90,8 +103,8 @@ def _data(actor: Actor, payload: SignalRuleIn) -> SignalRuleData:
 
 @router.get("/rules", response={200: SignalRulePage, **ERRORS})
 def list_signal_rules(request: HttpRequest, params: Query[PageQuery]) -> Any:
-    require(request, Perm.MANAGE_CASES)
-    return page(_rules(), params)
+    actor = require(request, Perm.MANAGE_CASES)
+    return page(_rules(actor), params)
 
 
 @router.post("/rules", response={201: SignalRuleOut, **ERRORS})
@@ -99,27 +112,28 @@ def create_signal_rule(request: HttpRequest, payload: SignalRuleIn) -> Any:
     """A new rule; it reads only the contacts recorded from now on."""
     actor = require(request, Perm.MANAGE_CASES)
     rule = save_signal_rule(actor=actor, data=_data(actor, payload))
-    return Status(201, _rule(rule.pk))
+    return Status(201, _rule(actor, rule.pk))
 
 
 @router.get("/rules/{rule_id}", response={200: SignalRuleOut, **ERRORS})
 def get_signal_rule(request: HttpRequest, rule_id: int) -> Any:
-    require(request, Perm.MANAGE_CASES)
-    return _rule(rule_id)
+    actor = require(request, Perm.MANAGE_CASES)
+    return _rule(actor, rule_id)
 
 
 @router.put("/rules/{rule_id}", response={200: SignalRuleOut, **ERRORS})
 def replace_signal_rule(request: HttpRequest, rule_id: int, payload: SignalRuleIn) -> Any:
     actor = require(request, Perm.MANAGE_CASES)
-    rule = save_signal_rule(actor=actor, data=_data(actor, payload), rule=_rule(rule_id))
-    return _rule(rule.pk)
+    rule = _rule(actor, rule_id)
+    rule = save_signal_rule(actor=actor, data=_data(actor, payload, rule), rule=rule)
+    return _rule(actor, rule.pk)
 
 
 @router.delete("/rules/{rule_id}", response={204: None, **ERRORS})
 def delete_signal_rule_op(request: HttpRequest, rule_id: int) -> Any:
     """Deletes the rule and its signals."""
     actor = require(request, Perm.MANAGE_CASES)
-    delete_signal_rule(actor=actor, rule=_rule(rule_id))
+    delete_signal_rule(actor=actor, rule=_rule(actor, rule_id))
     return Status(204, None)
 
 
@@ -127,7 +141,7 @@ def delete_signal_rule_op(request: HttpRequest, rule_id: int) -> Any:
 def signal_rule_report(request: HttpRequest, rule_id: int) -> Any:
     """The uplift: conversion of notified and held-out signals whose window has closed."""
     actor = require(request, Perm.MANAGE_CASES)
-    found = report(actor, _rule(rule_id))
+    found = report(actor, _rule(actor, rule_id))
     return _report_out(found.rule.pk, found.uplift, found.waiting)
 
 
@@ -146,10 +160,10 @@ def list_signals(request: HttpRequest, params: Query[SignalQuery]) -> Any:
 
 
 def _report_out(rule_id: int, up: Uplift, waiting: int) -> dict[str, Any]:
-    def rate(estimate: Any, sales: int) -> dict[str, Any]:
+    def rate(estimate: Any, sales: int | None) -> dict[str, Any]:
         return {
             "n": estimate.n,
-            "sales": sales,
+            "sales": sales,  # None when suppressed: sales / n would give the rate away
             "rate": estimate.value,
             "low": estimate.low,
             "high": estimate.high,

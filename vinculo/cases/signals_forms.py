@@ -4,6 +4,7 @@ which a sale counts and the share held out."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -13,14 +14,17 @@ from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Department, Unit
 from vinculo.cases.models import SalesSignalRule
 from vinculo.cases.rules import CHOICE, CONTEXT, OPS, OPS_OF, value_text
+from vinculo.cases.rules_forms import ConditionRows
 from vinculo.cases.signals import SEGMENT_FIELDS
-from vinculo.cases.signals_services import MAX_HOLDOUT, MAX_WINDOW_DAYS, check_segment
+from vinculo.cases.signals_services import (
+    MAX_HOLDOUT,
+    MAX_WINDOW_DAYS,
+    check_segment,
+    frozen_changes,
+)
 
-ROWS = 3
-MAX_ROWS = 10
 
-
-class SignalRuleForm(forms.Form):
+class SignalRuleForm(ConditionRows):
     name = forms.CharField(label=_("Name"), max_length=150)
     source_department = forms.ModelChoiceField(
         label=_("When a customer of the segment contacts"), queryset=Department.objects.all()
@@ -44,66 +48,56 @@ class SignalRuleForm(forms.Form):
     )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
+    min_rows = 3
+    max_rows = 10
+
     def __init__(
         self,
-        *args: Any,
+        data: Mapping[str, Any] | None = None,
+        *,
         rule: SalesSignalRule | None = None,
         actor: Actor | None = None,
         **kwargs: Any,
     ) -> None:
-        if rule is not None and not args and "initial" not in kwargs:
-            kwargs["initial"] = {
-                "name": rule.name,
-                "source_department": rule.source_department,
-                "target_department": rule.target_department,
-                "units": list(rule.units.all()),
-                "window_days": rule.window_days,
-                "holdout_percent": rule.holdout_percent,
-                "active": rule.active,
-            }
-        super().__init__(*args, **kwargs)
-        if actor is not None and actor.unit_ids is not None:  # only units one may act in
-            units = self.fields["units"]
-            units.queryset = units.queryset.filter(pk__in=actor.unit_ids)  # type: ignore[attr-defined]
-        existing = rule.segment if rule is not None and not self.is_bound else []
+        if rule is not None and data is None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": rule.name,
+                    "source_department": rule.source_department,
+                    "target_department": rule.target_department,
+                    "units": list(rule.units.all()),
+                    "window_days": rule.window_days,
+                    "holdout_percent": rule.holdout_percent,
+                    "active": rule.active,
+                },
+            )
+        super().__init__(data, **kwargs)
+        self.rule = rule
         labels = {f.name: f.label for f in CONTEXT}
-        fields = [("", "—"), *((name, labels[name]) for name in SEGMENT_FIELDS)]
-        ops = [("", "—"), *((op, OPS[op]) for op in OPS_OF[CHOICE])]
-        self.row_count = min(MAX_ROWS, max(ROWS, len(existing) + 1))
-        if self.is_bound:
-            given_rows = sum(1 for i in range(MAX_ROWS) if f"cond_{i}_field" in self.data)
-            self.row_count = max(ROWS, given_rows)
-        for i in range(self.row_count):
-            given = existing[i] if i < len(existing) else {}
-            self.fields[f"cond_{i}_field"] = forms.ChoiceField(
+        self.attributes = [("", "—"), *((name, labels[name]) for name in SEGMENT_FIELDS)]
+        self.ops = [("", "—"), *((op, OPS[op]) for op in OPS_OF[CHOICE])]
+        self.setup(rule.segment if rule is not None else [], actor)
+
+    def row_fields(self, given: Mapping[str, Any]) -> dict[str, forms.Field]:
+        return {
+            "field": forms.ChoiceField(
                 label=_("Customer attribute"),
                 required=False,
-                choices=fields,
+                choices=self.attributes,
                 initial=given.get("field", ""),
-            )
-            self.fields[f"cond_{i}_op"] = forms.ChoiceField(
-                label=_("Operator"), required=False, choices=ops, initial=given.get("op", "")
-            )
-            self.fields[f"cond_{i}_value"] = forms.CharField(
+            ),
+            "op": forms.ChoiceField(
+                label=_("Operator"), required=False, choices=self.ops, initial=given.get("op", "")
+            ),
+            "value": forms.CharField(
                 label=_("Value"), required=False, initial=value_text(given.get("value", ""))
-            )
-
-    def rows(self) -> list[list[forms.BoundField]]:
-        parts = ("field", "op", "value")
-        return [[self[f"cond_{i}_{p}"] for p in parts] for i in range(self.row_count)]
+            ),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        raw = [
-            {
-                "field": data.get(f"cond_{i}_field"),
-                "op": data.get(f"cond_{i}_op"),
-                "value": data.get(f"cond_{i}_value"),
-            }
-            for i in range(self.row_count)
-            if data.get(f"cond_{i}_field")
-        ]
-        data["segment"], errors = check_segment(raw)
+        data["segment"], errors = check_segment(self.raw_conditions(data))
         for error in errors:
             self.add_error(None, error)
         source, target = data.get("source_department"), data.get("target_department")
@@ -111,4 +105,8 @@ class SignalRuleForm(forms.Form):
             self.add_error(
                 "target_department", _("Tell another department than the one contacted.")
             )
+        if self.rule is not None:
+            changes = {k: data[k] for k in ("window_days", "holdout_percent") if k in data}
+            for name, message in frozen_changes(self.rule, **changes).items():
+                self.add_error(name, message)
         return data

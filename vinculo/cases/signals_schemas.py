@@ -86,7 +86,7 @@ class SignalPage(Schema):
 
 class RateOut(Schema):
     n: int
-    sales: int
+    sales: int | None = Field(None, description="Null when suppressed, with the rate.")
     rate: float | None = Field(None, description="Conversion %; null when below the minimum.")
     low: float | None = None
     high: float | None = None

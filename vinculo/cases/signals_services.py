@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.models import Department, Unit
@@ -18,12 +19,27 @@ from vinculo.cases.signals import SEGMENT_FIELDS
 
 MAX_WINDOW_DAYS = 365
 MAX_HOLDOUT = 50
+FROZEN = ("window_days", "holdout_percent")  # fixed once a rule has signals
 
 
 def check_segment(conditions: Any) -> tuple[list[dict[str, Any]], list[str]]:
     """The segment's conditions, cleaned, and the problems found, each naming its
     condition; only the customer's value tier, lifecycle stage and segment may be used."""
     return check_conditions(RuleEvent.INTERACTION, conditions, only=SEGMENT_FIELDS)
+
+
+def frozen_changes(rule: SalesSignalRule, **changes: int) -> dict[str, str]:
+    """The changes to ``window_days`` or ``holdout_percent`` refused, by field, with why.
+    Once a rule has signals, a new holdout would move customers between the groups and a
+    new window would count sales over unequal spans: the uplift would be biased."""
+    changed = [name for name in FROZEN if name in changes and changes[name] != getattr(rule, name)]
+    if not changed or not rule.signals.exists():
+        return {}
+    message = _(
+        "This rule has signals already: changing this would bias its uplift. Make a new "
+        "rule instead."
+    )
+    return {name: message for name in changed}
 
 
 @dataclass(frozen=True)
@@ -43,7 +59,8 @@ def save_signal_rule(
     *, actor: Actor, data: SignalRuleData, rule: SalesSignalRule | None = None
 ) -> SalesSignalRule:
     """Creates the rule, or changes ``rule``. A rule reads the contacts recorded after it
-    was created; changing its holdout changes the group of later signals only."""
+    was created. Its window and holdout are fixed once it has signals: check
+    ``frozen_changes`` first."""
     rule = rule or SalesSignalRule()
     rule.name = data.name.strip()
     rule.source_department = data.source_department

@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", signals_views.signal_rule_edit, name="signal_rule_new"),
     path("<int:rule_id>/", signals_views.signal_report, name="signal_report"),
     path("<int:rule_id>/edit/", signals_views.signal_rule_edit, name="signal_rule_edit"),
+    path("s/<int:signal_id>/", signals_views.signal_page, name="signal"),
 ]

@@ -31,6 +31,16 @@ def email_notifications_task(notification_ids: list[int]) -> int:
 
 
 @task()
+def sweep_notification_emails_task() -> int:
+    """E-mails the notifications that fell through: never tried (their after-commit task
+    never ran), temporarily failed and due again, or claimed by a worker that died; each
+    once (``notify_mail.sweep``). Returns how many went out."""
+    from vinculo.cases.notify_mail import sweep
+
+    return sweep()
+
+
+@task()
 def send_case_digests_task() -> int:
     """Sends each owner's daily digest of their open cases once its hour has come; once a
     day per person, however often it runs (``digest``). Returns how many went out."""

@@ -34,6 +34,8 @@ PERIODIC_TASKS = (
     "vinculo.cases.tasks.link_follow_ups_task",
     # Cases: each owner's daily digest of their open and overdue cases, once a day.
     "vinculo.cases.tasks.send_case_digests_task",
+    # Cases: notification e-mails never tried, due for a retry, or left by a dead worker.
+    "vinculo.cases.tasks.sweep_notification_emails_task",
     # Feedback: customer e-mails from the feedback mailbox (nothing when none is configured).
     "vinculo.feedback.tasks.fetch_feedback_mail_task",
     # Webhooks: retries that are due, and deliveries whose worker stopped mid-send.

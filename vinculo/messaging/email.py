@@ -59,16 +59,18 @@ def send_email(
     headers: dict[str, str] | None = None,
     reference: str,
     from_email: str | None = None,
+    message_id: str | None = None,
 ) -> SendOutcome:
     """Sends one message to one recipient; plain text, plus an HTML alternative if given.
 
     Returns the Message-ID (angle brackets included) as ``provider_message_id``. Raises
     ``PermanentFailure`` (``bounced`` when the server refused the recipient) or
     ``TemporaryFailure``, as outcomes.py describes. Any Message-ID in ``headers`` is
-    replaced by ours.
+    replaced by ours: a new one, or ``message_id`` when the caller needs the same one on
+    every try (a resend after a crash is then one message to the receiver).
     """
     sender = from_email or settings.DEFAULT_FROM_EMAIL
-    message_id = message_id_for(reference, sender)
+    message_id = message_id or message_id_for(reference, sender)
     all_headers = {
         key: value for key, value in (headers or {}).items() if key.lower() != "message-id"
     }

@@ -7,7 +7,9 @@ people who see it, and no mark of hers may show. Rows "about Sofía" ask for her
 Sevilla: people and keys outside Sur get the 400 (pages) or 422 (API) that names the unit,
 the same answer as for a unit that does not exist. The improvement action the rows read
 or change is company-wide, owned by Bruno, made on first use; creating and changing
-actions needs MANAGE_CASES (Alicia, Bruno), reading them VIEW_CASES.
+actions needs MANAGE_CASES (Alicia, Bruno), reading them VIEW_CASES. Callers limited to
+units (the Bilbao key) may read that action but not change it, nor make company-wide
+ones: tests/test_improvements.py holds those rules.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The matrix rows of alert rules: the pages under /cases/rules/ and /api/v1/alert-rules.
 
 Rules hold no customer's data: only people with MANAGE_CASES (Alicia, Bruno) get in; every
-other person gets 403. The rule the rows read or change is made on first use.
+other person gets 403. The rule the rows read or change is made on first use; it is
+company-wide, so the rows naming it are marked ``about_sofia``: a key limited to Bilbao
+must get 404 from each, reading, replacing or deleting it.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def _body(w: World) -> dict[str, Any]:
 
 def _api(method: str, **options: Any) -> Endpoint:
     name = f"{method.upper()} {R}/{{rule_id}}"
-    return Endpoint(name, method, lambda w: f"{R}/{_rule_id(w)}", MANAGE, **options)
+    url = lambda w: f"{R}/{_rule_id(w)}"  # noqa: E731
+    return Endpoint(name, method, url, MANAGE, about_sofia=True, **options)
 
 
 PAGES: list[Endpoint] = [

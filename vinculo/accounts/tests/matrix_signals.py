@@ -4,6 +4,12 @@
 Only people with MANAGE_CASES (Alicia, Bruno) get in; every other person gets 403. The
 rule the rows read or change, and a signal of Sofía's in Sevilla (so the signal list is
 checked for leaks: a key limited to Bilbao must not find her), are made on first use.
+The rule is company-wide: the rows that name it are marked ``about_sofia``, so a key
+limited to Bilbao must get 404 from each, reading, replacing or deleting it.
+
+The signal's own page (``cases:signal``) needs VIEW_CASES and is for the people it was
+told to (the sales department in Sevilla: nobody of the matrix but the managers of
+cases); everyone else who views cases gets 404.
 """
 
 from __future__ import annotations
@@ -51,6 +57,11 @@ def _page(name: str, method: str = "get", **options: Any) -> Endpoint:
     return Endpoint(name, method, url, MANAGE, json=False, **options)
 
 
+def _signal_url(w: World) -> str:
+    signal = SalesSignal.objects.get(rule_id=_rule_id(w), customer_id=w.sofia_id)
+    return reverse("cases:signal", args=[signal.pk])
+
+
 def _form(w: World) -> dict[str, Any]:
     return {
         "name": "Nueva",
@@ -77,7 +88,8 @@ def _body(w: World) -> dict[str, Any]:
 
 def _api(method: str, suffix: str = "", **options: Any) -> Endpoint:
     name = f"{method.upper()} {S}/rules/{{rule_id}}{suffix}"
-    return Endpoint(name, method, lambda w: f"{S}/rules/{_rule_id(w)}{suffix}", MANAGE, **options)
+    url = lambda w: f"{S}/rules/{_rule_id(w)}{suffix}"  # noqa: E731
+    return Endpoint(name, method, url, MANAGE, about_sofia=True, **options)
 
 
 def _signals(w: World) -> str:
@@ -92,6 +104,15 @@ PAGES: list[Endpoint] = [
     _page("cases:signal_report"),
     _page("cases:signal_rule_edit"),
     _page("cases:signal_rule_edit", "post", data=_form),
+    Endpoint(
+        "cases:signal",
+        "get",
+        _signal_url,
+        Perm.VIEW_CASES,
+        json=False,
+        about_sofia=True,
+        hidden_from=frozenset({"elena", "fernando", "gabriel"}),  # not of sales
+    ),
 ]
 
 API: list[Endpoint] = [

@@ -209,7 +209,11 @@ class Notification(models.Model):
                 name="notification_once_per_key",
             ),
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The e-mail sweep: notices not e-mailed yet, or claimed by a worker.
+            models.Index(fields=["email_status", "created_at"], name="notification_email_due"),
+        ]
 
     def __str__(self) -> str:
         return self.text

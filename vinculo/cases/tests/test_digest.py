@@ -4,18 +4,21 @@ as overdue in its owner's digest."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from vinculo.cases.choices import EventKind, NotificationKind, Priority
 from vinculo.cases.digest import due_day, send_case_digest, send_due_case_digests
 from vinculo.cases.models import CaseEvent, DigestSent, Notification, NotificationPrefs
+from vinculo.cases.notify_mail import message_id
 from vinculo.cases.services import escalate_overdue
 from vinculo.cases.tasks import send_case_digests_task
 from vinculo.cases.testing import opened
 from vinculo.cases.tests.test_notify import with_email
-from vinculo.test import Org, People, at
+from vinculo.test import Org, People, at, make_customer
 
 # Tuesday 3 March 2026, 08:00 in Madrid: the digests' hour (CASE_DIGEST_HOUR = 8).
 EIGHT = at("2026-03-03 08:00")
@@ -103,10 +106,12 @@ def test_a_digest_claimed_by_another_run_is_not_sent_again(
 ) -> None:
     with_email(people.elena)
     opened(org.bilbao, department="billing", owner=people.elena, now=at("2026-03-02 10:00"))
-    DigestSent.objects.create(user=people.elena, day=EIGHT.date(), status="sending")
+    DigestSent.objects.create(
+        user=people.elena, day=EIGHT.date(), status="sending", attempts=1, claimed_at=EIGHT
+    )
 
     assert send_case_digest(people.elena, EIGHT.date(), now=EIGHT) == 0
-    assert send_due_case_digests(now=EIGHT) == 0
+    assert send_due_case_digests(now=EIGHT + timedelta(minutes=9)) == 0
     assert smtp_server.messages == []
 
 
@@ -129,7 +134,10 @@ def test_a_refused_digest_is_recorded_as_failed(org: Org, people: People, smtp_s
     opened(org.bilbao, department="billing", owner=people.elena, now=at("2026-03-02 10:00"))
 
     assert send_due_case_digests(now=EIGHT) == 0
-    assert DigestSent.objects.get().status == "failed"
+    smtp_server.refused.clear()
+    assert send_due_case_digests(now=EIGHT + timedelta(hours=2)) == 0  # not again that day
+    assert (DigestSent.objects.get().status, DigestSent.objects.get().attempts) == ("failed", 1)
+    assert smtp_server.messages == []
 
 
 def test_the_digest_task_goes_through_the_task_framework(
@@ -144,3 +152,108 @@ def test_the_digest_task_goes_through_the_task_framework(
 
     assert (first.return_value, second.return_value) == (1, 0)
     assert smtp_server.wait_for(1)[0].rcpt_tos == ["elena@telco.example"]
+
+
+def test_a_digest_left_sending_by_a_dead_worker_is_sent_again_once_after_its_lease(
+    org: Org, people: People, smtp_server: Any
+) -> None:
+    with_email(people.elena)
+    opened(org.bilbao, department="billing", owner=people.elena, now=at("2026-03-02 10:00"))
+    claim = DigestSent.objects.create(
+        user=people.elena, day=EIGHT.date(), status="sending", attempts=1, claimed_at=EIGHT
+    )
+
+    assert send_due_case_digests(now=EIGHT + timedelta(minutes=11)) == 1
+    assert send_due_case_digests(now=EIGHT + timedelta(minutes=30)) == 0
+
+    claim.refresh_from_db()
+    assert (claim.status, claim.attempts) == ("sent", 2)
+    [mail] = smtp_server.wait_for(1)
+    assert mail.message["Message-ID"] == message_id(
+        f"case-digest-{claim.pk}", settings.DEFAULT_FROM_EMAIL
+    )
+
+
+def test_a_deferred_digest_is_tried_again_that_day_and_sent_once(
+    org: Org, people: People, smtp_server: Any
+) -> None:
+    with_email(people.elena)
+    opened(org.bilbao, department="billing", owner=people.elena, now=at("2026-03-02 10:00"))
+    smtp_server.defer()
+
+    assert send_due_case_digests(now=EIGHT) == 0
+    assert DigestSent.objects.get().status == ""
+    smtp_server.data_reply = None
+    assert send_due_case_digests(now=EIGHT + timedelta(minutes=1)) == 0  # backoff: 2 min
+    assert send_due_case_digests(now=EIGHT + timedelta(minutes=3)) == 1
+    assert send_due_case_digests(now=EIGHT + timedelta(hours=1)) == 0
+
+    sent = DigestSent.objects.get()
+    assert (sent.status, sent.attempts) == ("sent", 2)
+    assert len(smtp_server.wait_for(1)) == 1
+
+
+def test_a_digest_names_no_customer_and_no_case_title(
+    org: Org, people: People, smtp_server: Any
+) -> None:
+    with_email(people.elena)
+    olga = make_customer("Olga Oro")
+    case = opened(
+        org.bilbao,
+        "Queja de Olga Oro",
+        customer=olga,
+        department="billing",
+        owner=people.elena,
+        now=at("2026-03-02 10:00"),
+    )
+
+    assert send_due_case_digests(now=EIGHT) == 1
+
+    [mail] = smtp_server.wait_for(1)
+    text, html = parts(mail)
+    for part in (mail.message["Subject"], text, html):
+        assert "Olga" not in part and "Queja" not in part
+    assert f"#{case.pk}" in text and org.bilbao.name in text and case.get_status_display() in text
+
+
+def test_the_digest_dates_are_in_the_recipients_language(
+    org: Org, people: People, smtp_server: Any, settings: Any
+) -> None:
+    settings.LANGUAGE_CODE = "en"
+    with_email(people.elena)
+    opened(org.bilbao, department="billing", owner=people.elena, now=at("2026-03-09 10:00"))
+
+    assert send_due_case_digests(now=at("2026-03-10 08:00")) == 1
+
+    subject = smtp_server.wait_for(1)[0].message["Subject"]
+    assert "03/10/2026" in subject  # English: month first; not the Spanish 10/03/2026
+
+
+def test_the_digest_goes_out_once_a_local_day_at_its_hour_across_both_dst_changes(
+    org: Org, people: People, smtp_server: Any
+) -> None:
+    with_email(people.elena)
+    opened(org.bilbao, department="billing", owner=people.elena, now=at("2026-03-20 10:00"))
+    sent_at: dict[str, list[str]] = {}
+
+    # Every 15 minutes (in UTC) from the day before each change to the day after.
+    for first in (at("2026-03-28 00:00"), at("2026-10-24 00:00")):
+        tick = first
+        while tick < first + timedelta(days=3):
+            if send_due_case_digests(now=tick):
+                local = timezone.localtime(tick)
+                sent_at.setdefault(str(local.date()), []).append(local.strftime("%H:%M"))
+            tick += timedelta(minutes=15)
+
+    assert sent_at == {
+        day: ["08:00"]
+        for day in (
+            "2026-03-28",
+            "2026-03-29",  # 23 hours long
+            "2026-03-30",
+            "2026-10-24",
+            "2026-10-25",  # 25 hours long
+            "2026-10-26",
+        )
+    }
+    assert DigestSent.objects.filter(status="sent").count() == 6

@@ -21,6 +21,7 @@ and one case of the month before: A in Bilbao, opened 10 February, resolved in 1
 
 import re
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -29,6 +30,7 @@ from vinculo.accounts.actors import SYSTEM
 from vinculo.cases.choices import FollowUpStatus, Priority
 from vinculo.cases.insights import case_metrics, root_causes
 from vinculo.cases.insights_filters import RawInsightFilter, resolve
+from vinculo.cases.insights_forms import InsightFilterForm
 from vinculo.cases.models import Case, FollowUp, RootCause
 from vinculo.cases.services import log_contact, reopen, take
 from vinculo.cases.services import resolve as resolve_case
@@ -111,8 +113,10 @@ def test_root_causes_count_share_median_time_to_close_reopen_rate_and_change(mon
     assert a.share.value == pytest.approx(80.0)  # 4 of 5, Wilson interval
     assert a.share.low == pytest.approx(37.55, abs=0.01)
     assert a.share.high == pytest.approx(96.38, abs=0.01)
-    # Hours to close: 2, 3, 4, 10 -> 3.5; four values have no 95% interval.
-    assert (a.time_to_close.value, a.time_to_close.low, a.time_to_close.n) == (3.5, None, 4)
+    # Hours to close: 2, 3, 4, 10. Four values have no 95% interval, so no median either,
+    # though the policy's minimum is 3.
+    assert (a.time_to_close.value, a.time_to_close.low, a.time_to_close.n) == (None, None, 4)
+    assert a.time_to_close.suppressed
     assert (a.reopen_rate.value, a.reopen_rate.n) == (25.0, 4)  # c3 of four
     assert (b.cause, b.n, b.share.value) == ("Trato del personal", 1, pytest.approx(20.0))
     # One case is below the minimum sample (3): its median and rate are not shown.
@@ -130,7 +134,8 @@ def test_root_causes_by_region_and_by_touchpoint(month, people, org):
         ("Trato del personal", "Norte"): (1, 0),
     }
     norte = next(r for r in rollup.rows if r.group == "Norte" and r.n == 3)
-    assert norte.time_to_close.value == 4.0  # 2, 4, 10 hours
+    # 2, 4, 10 hours: too few for a median with an interval.
+    assert (norte.time_to_close.value, norte.time_to_close.n) == (None, 3)
     by_touchpoint = root_causes(actor_of(people.bruno), _filter(people.bruno, by="touchpoint"))
     assert {(r.cause, r.group_id, r.n) for r in by_touchpoint.rows} == {
         ("Cargo duplicado", None, 4),
@@ -143,18 +148,22 @@ def test_case_metrics_in_total(month, people):
 
     t = figures.total
     assert (t.opened, t.resolved) == (6, 5)
-    # First responses: 20, 30, 45, 50 minutes and 2 hours -> 45 minutes.
-    assert t.first_response.value == pytest.approx(0.75)
-    assert (t.first_response.n, t.first_response.low) == (5, None)
+    # First responses: 20, 30, 45, 50 minutes, 2 hours, and c6 still waiting. Of six, the
+    # interval's upper end is the sixth value, c6's, not known yet: the median is withheld
+    # (counting only the five answered would say 45 minutes, too fast).
+    assert (t.first_response.value, t.first_response.n) == (None, 6)
+    assert t.first_response.suppressed and t.first_response_open
     # Answered in time: c1 c2 c4 c5; c3 late; c6 never and past due: 4 of 6.
     assert (t.first_response_sla.value, t.first_response_sla.n) == (pytest.approx(400 / 6), 6)
-    # Hours to resolve: 2, 3, 4, 10, 12 -> 4.
-    assert (t.time_to_resolve.value, t.time_to_resolve.n) == (4.0, 5)
+    # Hours to resolve: 2, 3, 4, 10, 12 and c6 still open: withheld the same way.
+    assert (t.time_to_resolve.value, t.time_to_resolve.n) == (None, 6)
+    assert t.time_to_resolve_open
     # Resolved in time: c1 c2 c5, and c3 against its new due time (01:00) after reopening;
     # c4 at 22:00 after an 18:00 due time, c6 open past due: 4 of 6.
     assert (t.resolution_sla.value, t.resolution_sla.n) == (pytest.approx(400 / 6), 6)
     # Resolved, never reopened, at most one contact: c1 (0), c4 (0), c5 (1): 3 of 5.
     assert (t.first_contact_resolution.value, t.first_contact_resolution.n) == (60.0, 5)
+    assert t.resolved_without_contact == 2  # c1 and c4 count as resolved first time
     # Follow-up: 10, 9, 3, 7, 10 -> 3 promoters, 1 detractor of 5: +40.
     assert (t.follow_up_nps.value, t.follow_up_nps.n) == (pytest.approx(40.0), 5)
     assert t.follow_up_nps.low == pytest.approx(-29.78, abs=0.01)
@@ -169,7 +178,9 @@ def test_case_metrics_per_department_and_per_region(month, people):
     units = {r.label: r for r in figures.units}
     assert {k: v.opened for k, v in units.items()} == {"Norte": 4, "Sur": 2}
     assert units["Norte"].first_contact_resolution.value == 50.0  # c1 and c4 of four
-    assert units["Sur"].time_to_resolve.suppressed  # one resolved case: fewer than 3
+    assert units["Sur"].time_to_resolve.suppressed  # two cases: fewer than 6
+    assert not units["Sur"].time_to_resolve_open  # too few, not too many open
+    assert units["Norte"].resolved_without_contact == 2
     assert units["Sur"].first_response_sla.value is None and units["Sur"].first_response_sla.n == 2
 
 
@@ -233,10 +244,10 @@ def test_the_root_causes_page_shows_figures_and_a_promote_link(month, people):
     assert _figure(html, row, "change")["value"] == "3"
     assert _figure(html, row, "time_to_close") == {
         "n": "4",
-        "value": "3.5",
+        "value": "",
         "low": "",
         "high": "",
-        "suppressed": "0",
+        "suppressed": "1",
     }
     assert f"/cases/improvements/new/?root_cause={a.pk}" in html
 
@@ -284,12 +295,68 @@ def test_the_api_answers_each_figure_with_n_and_interval(month, people):
         1,
     )
     assert first["time_to_close"] == {
-        "value": 4.0,
+        "value": None,
         "low": None,
         "high": None,
         "n": 3,
-        "suppressed": False,
+        "suppressed": True,
     }
     assert metrics["total"]["opened"] == 6
+    assert metrics["total"]["time_to_resolve_open"] is True
+    assert metrics["total"]["resolved_without_contact"] == 2
     assert metrics["total"]["follow_up_nps"]["value"] == pytest.approx(40.0)
     assert {d["label"] for d in metrics["departments"]} == {"Atención al cliente", "Facturación"}
+
+
+def test_the_case_metrics_page_says_a_median_waits_for_open_cases_and_counts_silent_fcr(
+    month, people
+):
+    translation.activate("en")
+
+    response = client_for(people.bruno).get(
+        "/cases/metrics/", MARCH_QUERY, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    html = response.content.decode()
+    cell = _figure(html, 'data-key="all"', "time_to_resolve")
+    assert (cell["n"], cell["value"], cell["suppressed"], cell["open"]) == ("6", "", "1", "1")
+    assert "too many still open" in html
+    assert "2 resolved with no contact logged" in html
+
+
+def test_medians_of_cases_opened_in_the_period_show_once_enough_have_finished(org, people):
+    # Seven Bilbao cases resolved in 1..7 hours, no policy minimum to speak of: median 4 h,
+    # between the first and seventh values (P(B <= 0) = 1/128 <= 2.5% < P(B <= 1) = 8/128).
+    MetricPolicy.objects.update_or_create(pk=1, defaults={"min_sample": 1})
+    cause = RootCause.objects.get(name="Cargo duplicado")
+    for h in range(1, 8):
+        _case(org.bilbao, cause, resolved=timedelta(hours=h))
+
+    f = _filter(people.bruno)
+    t = case_metrics(actor_of(people.bruno), f, now=NOW).total
+    row = root_causes(actor_of(people.bruno), f).rows[0]
+
+    for e in (t.time_to_resolve, row.time_to_close):
+        assert (e.value, e.low, e.high, e.n, e.suppressed) == (4.0, 1.0, 7.0, 7, False)
+    assert not t.time_to_resolve_open
+
+
+def _depths(person) -> list[tuple[str, str]]:
+    field: Any = InsightFilterForm(actor=actor_of(person)).fields["depth"]
+    return list(field.choices)
+
+
+def test_the_unit_level_choices_name_the_kinds_of_unit_in_ones_scope(org, people):
+    with translation.override("en"):
+        everyone, carmen, diego = (
+            _depths(person) for person in (people.bruno, people.carmen, people.diego)
+        )
+
+        assert [(v, str(label)) for v, label in everyone] == [
+            ("", "—"),
+            ("0", "Company"),
+            ("1", "Region"),
+            ("2", "Store"),
+        ]
+        assert [v for v, _label in carmen] == ["", "1", "2"]
+        assert [(v, str(label)) for v, label in diego] == [("", "—"), ("2", "Store")]

@@ -7,7 +7,14 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from vinculo.cases.insights_stats import median, median_ranks, net_promoter, share
+from vinculo.cases.insights_stats import (
+    cohort_median,
+    median,
+    median_of,
+    median_ranks,
+    net_promoter,
+    share,
+)
 from vinculo.metrics.stats import Z
 
 
@@ -85,3 +92,32 @@ def test_a_share_has_the_wilson_interval_and_is_suppressed_below_the_minimum():
     assert estimate.high == pytest.approx(100 * (centre + half))  # 94.3
     hidden = share(8, 10, min_sample=11)
     assert (hidden.value, hidden.low, hidden.n, hidden.suppressed) == (None, None, 10, True)
+
+
+def test_a_median_below_six_values_is_suppressed_whatever_the_policys_minimum():
+    five = median_of([1.0, 2.0, 3.0, 4.0, 5.0], min_sample=1)
+    six = median_of([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], min_sample=1)
+
+    assert (five.value, five.n, five.suppressed) == (None, 5, True)
+    # Six values: 3.5, between the extremes (coverage 1 - 2/64).
+    assert (six.value, six.low, six.high, six.suppressed) == (3.5, 1.0, 6.0, False)
+
+
+def test_open_cases_count_as_the_slowest_so_a_recent_median_is_not_biased_low():
+    # 20 cases, 16 finished in 1..16 hours, 4 still open. The median (mean of the 10th and
+    # 11th) is 10.5 and the interval the 6th and 15th values, all finished ones; the
+    # finished cases alone would say 8.5.
+    shown = cohort_median([float(h) for h in range(1, 17)], unfinished=4, min_sample=1)
+
+    assert (shown.estimate.value, shown.estimate.low, shown.estimate.high) == (10.5, 6.0, 15.0)
+    assert (shown.estimate.n, shown.too_many_open) == (20, False)
+
+
+def test_a_median_that_open_cases_would_decide_is_withheld():
+    # 20 cases, 14 finished: the 15th value, the interval's upper end, is an open case.
+    held = cohort_median([float(h) for h in range(1, 15)], unfinished=6, min_sample=1)
+    few = cohort_median([1.0, 2.0], unfinished=1, min_sample=1)
+
+    assert (held.estimate.value, held.estimate.n, held.estimate.suppressed) == (None, 20, True)
+    assert held.too_many_open
+    assert (few.estimate.suppressed, few.too_many_open) == (True, False)

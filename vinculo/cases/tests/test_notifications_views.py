@@ -126,3 +126,58 @@ def test_the_page_shows_thirty_at_a_time(org: Org, people: People) -> None:
 
     assert first.count('id="notification-') == 30 and 'href="?page=2"' in first
     assert second.count('id="notification-') == 1
+
+
+def test_the_api_pages_ones_own_notifications_with_limit_and_offset(
+    org: Org, people: People
+) -> None:
+    case = opened(org.bilbao)
+    mine = [told(people.diego, case, f"n{n}", f"2026-03-0{n + 1} 10:00") for n in range(5)]
+    told(people.carmen, case, "theirs")
+    client = client_for(people.diego)
+
+    listed = client.get(A, {"limit": 2, "offset": 2}).json()
+    last = client.get(A, {"limit": 2, "offset": 4}).json()
+
+    assert (listed["count"], listed["limit"], listed["offset"]) == (5, 2, 2)
+    assert [item["id"] for item in listed["items"]] == [mine[2].pk, mine[1].pk]  # newest first
+    assert [item["id"] for item in last["items"]] == [mine[0].pk]
+    assert client.get(A, {"limit": 0}).status_code == 422
+
+
+def test_reading_all_through_the_api_touches_only_ones_own(org: Org, people: People) -> None:
+    case = opened(org.bilbao)
+    told(people.diego, case, "a")
+    theirs = [told(people.carmen, case, "b"), told(people.elena, case, "c")]
+
+    assert client_for(people.diego).post(f"{A}/read-all").json() == {"marked": 1}
+
+    assert all(Notification.objects.get(pk=n.pk).read_at is None for n in theirs)
+
+
+def test_the_menu_always_links_a_case_viewer_to_notifications_with_a_badge_only_if_unread(
+    org: Org, people: People
+) -> None:
+    client = client_for(people.diego)
+
+    before = client.get("/cases/").content.decode()
+    told(people.diego, opened(org.bilbao), "a")
+    after = client.get("/cases/").content.decode()
+
+    assert 'id="notifications-link"' in before and 'id="unread-notifications"' not in before
+    assert 'id="notifications-link"' in after and 'id="unread-notifications">1<' in after
+
+
+def test_the_menu_links_someone_without_cases_to_notifications_only_if_they_have_some(
+    org: Org, people: People
+) -> None:
+    client = client_for(people.nadie)
+
+    before = client.get("/cases/notifications/").content.decode()
+    notice = told(people.nadie, opened(org.bilbao), "a")
+    notice.read_at = at("2026-03-02 11:00")
+    notice.save()
+    after = client.get("/cases/notifications/").content.decode()
+
+    assert 'id="notifications-link"' not in before
+    assert 'id="notifications-link"' in after and 'id="unread-notifications"' not in after

@@ -1,5 +1,6 @@
 """Routing new cases to the department that can act: round robin and least loaded among
-the people who could work the case; nobody eligible leaves it in the department's queue."""
+the department's agents who could work the case, its unit managers only when there is no
+such agent; nobody eligible leaves it in the department's queue."""
 
 from __future__ import annotations
 
@@ -105,10 +106,42 @@ def test_agents_of_another_department_or_unit_are_never_picked(org: Org, people:
     found = list(eligible(service(), org.bilbao))
     picked = {pick_owner(service(), org.bilbao, Assignment.ROUND_ROBIN) for _ in range(6)}
 
-    assert found == [manager, norte, anywhere]
-    assert picked == {manager, norte, anywhere}
+    # The department's manager of Bilbao is left out while there are agents.
+    assert found == [norte, anywhere]
+    assert picked == {norte, anywhere}
+    assert manager not in picked
     # diego manages Bilbao but has no department; elena is billing's.
     assert people.diego not in found and people.elena not in found
+
+
+def manager_of(username: str, unit: Unit) -> User:
+    manager = create_person(username=username, password=None, role=Role.UNIT_MANAGER, unit=unit)
+    manager.membership.department = service()
+    manager.membership.save(update_fields=["department"])
+    return manager
+
+
+def test_cases_go_to_the_departments_agents_and_never_to_its_unit_managers(
+    org: Org, people: People
+) -> None:
+    manager_of("jefa.bilbao", org.bilbao)
+    alba = agent("alba", unit=org.bilbao)
+
+    picked = {pick_owner(service(), org.bilbao, strategy) for strategy in Assignment.values * 3}
+
+    assert picked == {alba, None}  # None: the empty strategy assigns nobody
+
+
+def test_unit_managers_take_the_cases_when_no_agent_is_eligible(org: Org, people: People) -> None:
+    manager = manager_of("jefa.bilbao", org.bilbao)
+    agent("sur.agente", unit=org.sur)  # not of Bilbao
+    agent("ventas.agente", department="sales")  # not of the department
+
+    owner = pick_owner(service(), org.bilbao, Assignment.ROUND_ROBIN)
+    case = opened(org.bilbao, assignment=Assignment.LEAST_LOADED)
+
+    assert owner == manager
+    assert case.owner == manager
 
 
 def test_a_rule_with_an_assignment_opens_cases_with_owners(org: Org, people: People) -> None:
@@ -166,7 +199,7 @@ def test_the_rules_page_and_api_take_the_assignment_and_show_whole_numbers(
 
     assert created.status_code == 302 and rule.assignment == Assignment.LEAST_LOADED
     assert rule.conditions[0]["value"] == 2.0  # stored as a number, shown as written
-    assert "nps" in listed and " 2</td>" in listed and "2.0" not in listed
+    assert "NPS (0-10)" in listed and " 2</td>" in listed and "2.0" not in listed
     assert 'value="2"' in edit
     assert read["assignment"] == "least_loaded" and read["conditions"][0]["value"] == 2
     assert replaced.json()["assignment"] == "round_robin"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import translation
 
 from vinculo.cases.rule_choices import RuleEvent
-from vinculo.cases.rules import check_conditions, check_title, compile_rule
+from vinculo.cases.rules import check_conditions, check_title, compile_rule, describe
 from vinculo.test import Org
 
 
@@ -81,3 +83,21 @@ def test_conditions_are_anded_and_a_missing_fact_fails(org: Org) -> None:
 def test_a_title_may_use_only_the_known_placeholders() -> None:
     assert check_title("{rule} en {unit} ({customer})") is None
     assert check_title("{rule} {score}") is not None
+
+
+def test_a_rule_is_described_with_field_and_operator_labels(org: Org) -> None:
+    conditions: list[dict[str, Any]] = [
+        {"field": "nps", "op": "lte", "value": 6.0},
+        {"field": "value_tier", "op": "in", "value": ["high", "top"]},
+        {"field": "emotion:anger", "op": "gte", "value": 0.5},
+        {"field": "repeat:complaint", "op": "gte", "value": 3, "days": 7},
+    ]
+
+    with translation.override("en"):
+        text = describe(conditions)
+
+    assert text == (
+        "NPS (0-10) is at most 6; Customer value tier is one of high, top; "
+        "Emotion: Anger is at least 0.5; "
+        "Interactions of type Reclamación by the customer is at least 3 in 7 days"
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from vinculo.accounts.models import Department
 from vinculo.cases.models import AlertRule
 from vinculo.test import Org, People, client_for
 
@@ -92,3 +93,48 @@ def test_the_list_reads_rules_in_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(8):
         assert bruno.get("/cases/rules/").status_code == 200
+
+
+def test_the_edit_page_opens_with_the_rules_settings(org: Org, people: People) -> None:
+    bruno = client_for(people.bruno)
+    billing = Department.objects.get(code="billing")
+    bruno.post(
+        "/cases/rules/new/",
+        form(units=[org.norte.pk], department=billing.pk, assignment="round_robin"),
+    )
+    rule = AlertRule.objects.get()
+
+    shown = bruno.get(f"/cases/rules/{rule.pk}/").context["form"]
+
+    assert shown["name"].value() == "Detractor en Norte"
+    assert [int(pk) for pk in shown["units"].value()] == [org.norte.pk]
+    assert (shown["action"].value(), shown["priority"].value()) == ("both", "high")
+    assert int(shown["department"].value()) == billing.pk
+    assert shown["assignment"].value() == "round_robin"
+
+
+def test_saving_the_edit_page_unchanged_keeps_the_rule(org: Org, people: People) -> None:
+    bruno = client_for(people.bruno)
+    bruno.post("/cases/rules/new/", form(units=[org.norte.pk], assignment="least_loaded"))
+    rule = AlertRule.objects.get()
+    shown = bruno.get(f"/cases/rules/{rule.pk}/").context["form"]
+    posted = {name: shown[name].value() for name in shown.fields}
+
+    saved = bruno.post(
+        f"/cases/rules/{rule.pk}/",
+        {k: v for k, v in posted.items() if v not in (None, False, "")},
+    )
+
+    rule.refresh_from_db()
+    assert saved.status_code == 302
+    assert (rule.priority, rule.action, rule.assignment) == ("high", "both", "least_loaded")
+    assert list(rule.units.all()) == [org.norte]
+
+
+def test_the_list_shows_field_and_operator_labels_not_codes(org: Org, people: People) -> None:
+    bruno = client_for(people.bruno)
+    bruno.post("/cases/rules/new/", form(), HTTP_ACCEPT_LANGUAGE="en")
+
+    page = bruno.get("/cases/rules/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "NPS (0-10) is at most 6" in page

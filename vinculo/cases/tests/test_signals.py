@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
@@ -17,10 +18,17 @@ from vinculo.accounts.models import Department, Unit
 from vinculo.accounts.services import create_person
 from vinculo.cases.choices import NotificationKind
 from vinculo.cases.models import Notification, RuleState, SalesSignal, SalesSignalRule
-from vinculo.cases.signals import evaluate_signals, held_out
+from vinculo.cases.signals import _link as real_link
+from vinculo.cases.signals import evaluate_signals, held_out, signal_text
 from vinculo.cases.signals_report import report, uplift
-from vinculo.cases.signals_services import SignalRuleData, check_segment, save_signal_rule
+from vinculo.cases.signals_services import (
+    SignalRuleData,
+    check_segment,
+    frozen_changes,
+    save_signal_rule,
+)
 from vinculo.customers.models import Customer
+from vinculo.journeys.models import Interaction, InteractionType
 from vinculo.test import Org, People, add_interaction, at, make_customer
 
 NOW = at("2026-03-05 12:00")
@@ -31,7 +39,7 @@ def signal_rule(units: list[Unit] | None = None, **changes: Any) -> SalesSignalR
     data = SignalRuleData(
         name=changes.pop("name", "Oro a ventas"),
         source_department=Department.objects.get(code="customer_service"),
-        target_department=Department.objects.get(code="sales"),
+        target_department=changes.pop("target_department", Department.objects.get(code="sales")),
         segment=changes.pop("segment", GOLD),
         units=units or [],
         **{"holdout_percent": 0, **changes},
@@ -224,7 +232,13 @@ def test_the_report_counts_signals_whose_window_closed(org: Org, people: People)
     found = report(SYSTEM, rule, now=at("2026-03-05 10:00"))
 
     up = found.uplift
-    assert (up.notified.n, up.notified_sales, up.held_out.n, up.held_out_sales) == (2, 1, 2, 1)
+    # Below the minimum a group shows n but not its sales: sales / n would be the rate.
+    assert (up.notified.n, up.notified_sales, up.held_out.n, up.held_out_sales) == (
+        2,
+        None,
+        2,
+        None,
+    )
     assert found.waiting == 1
     assert up.notified.suppressed and up.difference is None  # below 30
     assert len(found.recent) == 5
@@ -246,3 +260,125 @@ def test_a_segment_names_the_bad_condition() -> None:
         "Condition 2 (nps)",
         "Condition 3 (lifecycle_stage)",
     ]
+
+
+def test_the_uplift_counts_each_customers_first_closed_signal_only(
+    org: Org, people: People
+) -> None:
+    # Ana has three signals (sold after the second), Luis one (sold), Eva one (not sold):
+    # per customer, the first signal decides: Ana not sold, Luis sold, Eva not sold.
+    rule = signal_rule(window_days=10)
+    ana, luis, eva = customer("Ana"), customer("Luis"), customer("Eva")
+    plan = [
+        (ana, "2026-01-01 10:00", False),
+        (ana, "2026-01-20 10:00", True),
+        (ana, "2026-02-10 10:00", False),
+        (luis, "2026-01-05 10:00", True),
+        (eva, "2026-01-06 10:00", False),
+    ]
+    for person, when, sold in plan:
+        contact = add_interaction(person, org.bilbao, when=when, kind="complaint")
+        sale = add_interaction(person, org.bilbao, when=when.replace("10:00", "12:00"))
+        SalesSignal.objects.create(
+            rule=rule,
+            customer=person,
+            interaction=contact,
+            unit=org.bilbao,
+            created_at=contact.occurred_at,
+            sale=sale if sold else None,
+        )
+
+    with mock.patch("vinculo.cases.signals_report.policy_min_sample", return_value=1):
+        found = report(SYSTEM, rule, now=NOW)
+
+    up = found.uplift
+    assert (up.notified.n, up.notified_sales) == (3, 1)
+    assert up.notified.value == pytest.approx(100 / 3)
+
+
+def test_a_marketing_rule_is_measured_on_marketing_sales(org: Org, people: People) -> None:
+    marketing = Department.objects.get(code="marketing")
+    template = InteractionType.objects.get(code="sale")
+    template.pk, template.code, template.name = None, "subscription", "Suscripción"
+    template.department = marketing
+    template.save()
+    signal_rule(target_department=marketing)
+    ana, luis = customer("Ana"), customer("Luis")
+    for person in (ana, luis):
+        add_interaction(person, org.bilbao, when="2026-03-01 10:00", kind="complaint")
+    subscribed = add_interaction(ana, org.bilbao, when="2026-03-03 10:00", kind="subscription")
+    add_interaction(luis, org.bilbao, when="2026-03-03 10:00", kind="sale")  # sales', not ours
+
+    evaluate_signals(now=NOW)
+
+    linked = {s.customer_id: s.sale_id for s in SalesSignal.objects.all()}
+    assert linked == {ana.pk: subscribed.pk, luis.pk: None}
+
+
+def test_linking_checks_only_the_customers_with_a_new_sale_and_is_idempotent(
+    org: Org, people: People
+) -> None:
+    signal_rule(window_days=30)
+    buyers = [customer(f"Cliente {n}") for n in range(6)]
+    for person in buyers:
+        add_interaction(person, org.bilbao, when="2026-03-01 10:00", kind="complaint")
+    evaluate_signals(now=at("2026-03-02 10:00"))
+    sale = add_interaction(buyers[0], org.bilbao, when="2026-03-02 11:00", kind="sale")
+    checked: list[int] = []
+
+    def spy(batch: list[SalesSignal]) -> int:
+        checked.extend(s.customer_id for s in batch)
+        return real_link(batch)
+
+    with mock.patch("vinculo.cases.signals._link", side_effect=spy):
+        evaluate_signals(now=at("2026-03-03 10:00"))
+        evaluate_signals(now=at("2026-03-04 10:00"))
+
+    assert checked == [buyers[0].pk]  # once: the second tick finds it linked already
+    linked = SalesSignal.objects.exclude(sale=None).values_list("customer_id", "sale_id")
+    assert list(linked) == [(buyers[0].pk, sale.pk)]
+
+
+def test_a_late_contact_gets_the_sale_recorded_before_it(org: Org, people: People) -> None:
+    signal_rule(window_days=30)
+    ana = customer("Ana")
+    sale = add_interaction(ana, org.bilbao, when="2026-03-03 10:00", kind="sale")
+    evaluate_signals(now=at("2026-03-03 11:00"))
+    add_interaction(ana, org.bilbao, when="2026-03-01 10:00", kind="complaint")  # imported late
+
+    evaluate_signals(now=at("2026-03-04 10:00"))
+
+    assert SalesSignal.objects.get().sale_id == sale.pk
+
+
+def test_window_and_holdout_are_fixed_once_a_rule_has_signals(org: Org, people: People) -> None:
+    rule = signal_rule(window_days=30, holdout_percent=10)
+    before = frozen_changes(rule, window_days=60, holdout_percent=20)
+    add_interaction(customer("Ana"), org.bilbao, when="2026-03-02 10:00", kind="complaint")
+    evaluate_signals(now=NOW)
+
+    with translation.override("en"):
+        after = frozen_changes(rule, window_days=60, holdout_percent=10)
+
+    assert before == {}
+    assert list(after) == ["window_days"] and "new rule" in after["window_days"]
+
+
+def test_a_signals_text_names_the_customer_but_not_their_value_tier(
+    org: Org, people: People
+) -> None:
+    signal_rule()
+    oro = customer("Olga Oro")
+    add_interaction(oro, org.bilbao, when="2026-03-02 10:00", kind="complaint", channel="chat")
+    evaluate_signals(now=NOW)
+    signal = SalesSignal.objects.select_related("rule__source_department").get()
+    contacts_of = Interaction.objects.select_related(
+        "touchpoint__interaction_type", "touchpoint__channel"
+    ).in_bulk([signal.interaction_id])
+
+    with translation.override("en"):
+        text = signal_text(signal, oro, org.bilbao, contacts_of)
+
+    assert text.startswith("Oro a ventas: Olga Oro contacted ")
+    assert "Bilbao Centro" in text
+    assert "Top" not in text and "value" not in text
