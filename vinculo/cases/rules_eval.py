@@ -44,7 +44,7 @@ from vinculo.customers.models import Customer
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 1_000
+CHUNK = 2_000
 LOOKBACK = 2_000
 BUDGET_SECONDS = 30.0
 DEFAULT_DEPARTMENT = "customer_service"
