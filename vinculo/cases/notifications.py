@@ -88,6 +88,18 @@ def mark_all_read(*, user_id: int | None, now: datetime | None = None) -> int:
     )
 
 
+def mark_read_about(
+    *, user_id: int | None, case_id: int | None = None, signal_id: int | None = None
+) -> int:
+    """Marks read the person's notifications about the case or signal they are looking at
+    (seeing it is reading them); returns how many."""
+    if user_id is None or (case_id is None and signal_id is None):
+        return 0
+    about = Q(case_id=case_id) if case_id is not None else Q(signal_id=signal_id)
+    unread = Notification.objects.filter(about, recipient_id=user_id, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())
+
+
 def prefs_of(user_id: int) -> NotificationPrefs:
     """The person's preferences as stored, or the defaults (not saved) if they set none."""
     return NotificationPrefs.objects.filter(user_id=user_id).first() or NotificationPrefs(

@@ -223,7 +223,8 @@ def _case_of(
         trigger_id=facts["trigger_id"],
         channel_code=facts.get("channel") or "",
         touchpoint_id=int(facts["touchpoint"]) if facts.get("touchpoint") else None,
-        assignment=lead.assignment,
+        # The lead rule's way of finding an owner, else that of any other rule opening it.
+        assignment=lead.assignment or next((r.assignment for r in opening if r.assignment), ""),
     )
 
 

@@ -47,6 +47,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from vinculo.accounts.models import Unit
@@ -188,7 +189,8 @@ def write_signals(
 ) -> list[SalesSignal]:
     """Raises the new signals of these contacts and notifies for them; returns them.
     Call under ``lock_state`` (or alone, as the demo does). ``reach_back`` reads contacts
-    recorded before the rule was created."""
+    recorded before the rule was created: history, whose signals are recorded (for the
+    uplift) but told to nobody; the caller may tell the recent ones (``notify``)."""
     candidates = [
         (facts, loaded)
         for facts in events
@@ -219,7 +221,8 @@ def write_signals(
             )
         )
     created = SalesSignal.objects.bulk_create(fresh)
-    notify(created, now)
+    if not reach_back:
+        notify(created, now)
     return created
 
 
@@ -317,7 +320,7 @@ def signal_text(
         "unit": unit.name,
         "type": contact.touchpoint.interaction_type.name,
         "channel": contact.touchpoint.channel.name,
-        "when": timezone.localtime(contact.occurred_at).strftime("%Y-%m-%d %H:%M"),
+        "when": date_format(timezone.localtime(contact.occurred_at), "SHORT_DATETIME_FORMAT"),
     }
 
 

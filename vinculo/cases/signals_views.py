@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.decorators import require_perm
 from vinculo.accounts.permissions import Perm
+from vinculo.cases import notifications
 from vinculo.cases.models import SalesSignalRule
 from vinculo.cases.rules import describe
 from vinculo.cases.rules_scope import rules_in_scope
@@ -84,6 +85,7 @@ def signal_page(request: HttpRequest, signal_id: int) -> HttpResponse:
     signal = visible_signal(actor, signal_id)
     if signal is None:
         raise Http404
+    notifications.mark_read_about(user_id=actor.user_id, signal_id=signal.pk)
     context = {
         "signal": signal,
         "window_end": signal.created_at + timedelta(days=signal.rule.window_days),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vinculo.accounts.actors import Actor
 from vinculo.accounts.decorators import require_perm
 from vinculo.accounts.permissions import Perm
-from vinculo.cases import bulk, services
+from vinculo.cases import bulk, notifications, services
 from vinculo.cases.follow_up import follow_up_context
 from vinculo.cases.forms import (
     ActionForm,
@@ -175,6 +175,7 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for(actor, case_id)
     if case is None:
         raise Http404
+    notifications.mark_read_about(user_id=actor.user_id, case_id=case.pk)
     return render(request, "cases/case.html", _case_context(actor, case, {}))
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vinculo.cases.choices import Status
-from vinculo.cases.models import AlertRule, RuleMatch
+from vinculo.cases.models import AlertRule, Notification, RuleMatch
 from vinculo.cases.rule_choices import RuleEvent
 from vinculo.cases.services import set_status, take
 from vinculo.cases.testing import opened
@@ -38,3 +38,22 @@ def test_the_case_page_shows_the_stopped_clock_while_waiting(org: Org, people: P
     assert 'id="sla-paused"' in html and at("2026-03-03 10:00").isoformat() in html
     api = client_for(people.alicia).get(f"/api/v1/cases/{case.pk}")
     assert api.json()["paused_at"] is not None
+
+
+def test_opening_the_case_reads_ones_own_notifications_about_it(org: Org, people: People) -> None:
+    case = opened(org.bilbao)
+    other = opened(org.bilbao, "Otro")
+    now = timezone.now()
+    mine = Notification.objects.create(recipient=people.alicia, case=case, text="A", created_at=now)
+    elsewhere = Notification.objects.create(
+        recipient=people.alicia, case=other, text="B", created_at=now
+    )
+    theirs = Notification.objects.create(
+        recipient=people.bruno, case=case, text="C", created_at=now
+    )
+
+    client_for(people.alicia).get(reverse("cases:case", args=[case.pk]))
+
+    read = set(Notification.objects.filter(read_at__isnull=False).values_list("pk", flat=True))
+    assert read == {mine.pk}
+    assert elsewhere.pk not in read and theirs.pk not in read

@@ -168,6 +168,33 @@ def test_a_rule_with_an_assignment_opens_cases_with_owners(org: Org, people: Peo
     assert {alba, bea} == {c.owner for c in Case.objects.all()}
 
 
+def test_a_more_urgent_rule_without_assignment_keeps_the_other_rules_routing(
+    org: Org, people: People
+) -> None:
+    alba = agent("alba")
+    for name, priority, assignment in (
+        ("Urgente", "urgent", Assignment.NONE),
+        ("Por turnos", "normal", Assignment.ROUND_ROBIN),
+    ):
+        save_rule(
+            actor=SYSTEM,
+            data=RuleData(
+                name=name,
+                event=RuleEvent.INTERACTION,
+                conditions=[{"field": "interaction_type", "op": "eq", "value": "complaint"}],
+                department=service(),
+                priority=priority,
+                assignment=assignment,
+            ),
+        )
+    add_interaction(make_customer("Luis"), org.bilbao, when="2026-03-02 10:00", kind="complaint")
+
+    evaluate_alert_rules_task.call()
+
+    case = Case.objects.get()
+    assert (case.priority, case.owner) == ("urgent", alba)
+
+
 def test_the_rules_page_and_api_take_the_assignment_and_show_whole_numbers(
     org: Org, people: People
 ) -> None:

@@ -23,14 +23,16 @@ from vinculo.cases.services import (
     NewCase,
     log_contact,
     open_case,
+    reopen,
     resolve,
     take,
 )
 from vinculo.surveys.choices import ResponseStatus
 from vinculo.surveys.models import Answer
 
-RECENT = timedelta(days=14)
-MOST = 40  # cases opened from recent detractors
+RECENT = timedelta(days=120)  # enough history for the root causes and case metrics
+MOST = 600  # cases opened from recent detractors
+WAITING = timedelta(days=2)  # the cases of these last days still wait for someone
 
 
 def load_cases(rng: random.Random, now: datetime) -> int:
@@ -70,8 +72,9 @@ def load_cases(rng: random.Random, now: datetime) -> int:
             now=response.completed_at,
         )
         opened += created
-        if not created or number < max(1, len(detractors) // 3) or rng.random() < 0.3:
-            continue  # the newest third, and some others, still wait for someone
+        recent = number < 3 or response.completed_at > now - WAITING
+        if not created or recent or rng.random() < 0.08:
+            continue  # the newest, and a few others, still wait for someone
         actor = actor_for_user(rng.choice(people))
         # People work in business hours: each step some business minutes after the last.
         taken = hours.add(response.completed_at, rng.randint(20, 600))
@@ -90,14 +93,18 @@ def load_cases(rng: random.Random, now: datetime) -> int:
             text="Llamada de seguimiento tras su valoración.",
             now=called,
         )
-        if solved < now and rng.random() < 0.7:
-            resolve(
-                actor=actor,
-                case=case,
-                root_cause=rng.choice(causes),
-                resolution="Se explicó el problema y se aplicó la solución acordada.",
-                now=solved,
-            )
+        if solved >= now or rng.random() >= 0.9:
+            continue
+        # A few causes come back again and again: what the outer loop should find.
+        cause = rng.choices(causes, weights=[1 / (rank + 1) for rank in range(len(causes))])[0]
+        resolution = "Se explicó el problema y se aplicó la solución acordada."
+        resolve(actor=actor, case=case, root_cause=cause, resolution=resolution, now=solved)
+        back = hours.add(solved, rng.randint(120, 1440))
+        if back < now and rng.random() < 0.08:  # "it still happens": reopened, solved again
+            reopen(actor=actor, case=case, reason="El cliente dice que sigue igual.", now=back)
+            again = hours.add(back, rng.randint(60, 600))
+            if again < now:
+                resolve(actor=actor, case=case, root_cause=cause, resolution=resolution, now=again)
     return opened
 
 

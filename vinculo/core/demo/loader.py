@@ -22,14 +22,12 @@ from datetime import UTC, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from vinculo.cases.services import TIMELINE_SOURCE as CASES_SOURCE
 from vinculo.core.demo.cases import load_cases
 from vinculo.core.demo.corridors import CorridorMaker, Event
 from vinculo.core.demo.feedback import load_feedback
 from vinculo.core.demo.follow_ups import load_follow_ups
 from vinculo.core.demo.org import DemoOrg, DemoPerson, ensure_org, ensure_people
 from vinculo.core.demo.profiles import Profile, ProfileMaker
-from vinculo.core.demo.signals import SOURCE as SIGNALS_SOURCE
 from vinculo.core.demo.signals import load_signals
 from vinculo.core.demo.surveys import (
     STORE_SERVICE,
@@ -274,11 +272,9 @@ def load_demo(
         add_starter_topics()
         while analyze_new():  # the comments' and feedback's sentiment, emotions and topics
             pass
-        followed = Interaction.objects.filter(source=CASES_SOURCE).count()
+        before = Interaction.objects.count()  # cases, their follow-ups' answers, sales
         result.cases = load_cases(random.Random(rng.random()), timezone.now())
         load_follow_ups(random.Random(rng.random()), timezone.now())
-        result.interactions += Interaction.objects.filter(source=CASES_SOURCE).count() - followed
-        sales = Interaction.objects.filter(source=SIGNALS_SOURCE).count()
         load_signals(random.Random(rng.random()), timezone.now())
-        result.interactions += Interaction.objects.filter(source=SIGNALS_SOURCE).count() - sales
+        result.interactions += Interaction.objects.count() - before
     return result

@@ -25,6 +25,7 @@ from vinculo.cases.signals import (
     contacts,
     facts_of,
     link_sales,
+    notify,
     skip_to_newest,
     write_signals,
 )
@@ -37,6 +38,7 @@ from vinculo.journeys.services import record_interaction
 NAME = "Clientes oro que llaman a atención al cliente"
 HISTORY = timedelta(days=120)
 SOURCE = "demo-signals"
+TOLD = timedelta(days=3)  # the signals of these last days are in the sales people's inbox
 # The stages whose customers may buy again after a call (see the demo's corridors).
 BUYERS = {LifecycleStage.ACTIVE, LifecycleStage.AT_RISK, LifecycleStage.WON_BACK}
 # How often a signal ends in a sale the demo adds (on top of the customers' own sales).
@@ -55,6 +57,8 @@ def load_signals(rng: random.Random, now: datetime) -> int:
     for day in sorted(by_day):
         end_of_day = max(f["occurred_at"] for f in by_day[day]) + timedelta(hours=1)
         raised += write_signals(by_day[day], loaded, min(end_of_day, now), reach_back=True)
+    # History is told to nobody; the last days' signals reach the sales people.
+    notify([signal for signal in raised if signal.created_at >= now - TOLD], now)
     _sell(rng, raised, now)
     for weeks in range(HISTORY.days // 7 + 1):  # each signal's window, as the task saw it
         link_sales(min(now, now - HISTORY + timedelta(weeks=weeks)))
