@@ -272,7 +272,7 @@ def link_answers(limit: int = LINK_BATCH) -> int:
 @transaction.atomic
 def _link(follow_up_id: int) -> bool:
     follow_up = (
-        FollowUp.objects.select_for_update()
+        FollowUp.objects.select_for_update(of=("self",))  # not the outer-joined rows
         .select_related("invitation", "case__customer", "case__unit")
         .filter(pk=follow_up_id)
         .first()

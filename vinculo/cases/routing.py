@@ -87,7 +87,7 @@ def pick_owner(
         return None
     RoundRobinCursor.objects.get_or_create(department=department, unit=unit)
     cursor = (
-        RoundRobinCursor.objects.select_for_update()
+        RoundRobinCursor.objects.select_for_update(of=("self",))  # not the outer-joined owner
         .select_related("last_owner")
         .get(department=department, unit=unit)
     )
