@@ -32,7 +32,7 @@ from vinculo.accounts.actors import SYSTEM
 from vinculo.accounts.models import Unit
 from vinculo.cases.choices import EventKind, FollowUpStatus
 from vinculo.cases.models import Case, CaseSettings, FollowUp
-from vinculo.cases.services import _log, _on_timeline
+from vinculo.cases.services import _on_timeline, log_event
 from vinculo.customers.models import Customer
 from vinculo.customers.queries import resolve_merged
 from vinculo.surveys.choices import (
@@ -221,7 +221,8 @@ def send_follow_up(*, case: Case, now: datetime) -> FollowUp:
     if reason:
         follow_up.status, follow_up.reason = FollowUpStatus.NOT_SENT, reason
         follow_up.save()
-        _log(case, None, EventKind.FOLLOW_UP, now, data={"status": "not_sent", "reason": reason})
+        data = {"status": "not_sent", "reason": reason}
+        log_event(case, None, EventKind.FOLLOW_UP, now, data=data)
         return follow_up
     assert customer is not None
     invitation = invite_customer(
@@ -242,7 +243,7 @@ def mark_sent(*, follow_up: FollowUp, invitation: Invitation, when: datetime) ->
     follow_up.status, follow_up.reason, follow_up.sent_at = FollowUpStatus.SENT, "", when
     follow_up.save()
     data = {"status": "sent", "channel": invitation.channel}
-    _log(follow_up.case, None, EventKind.FOLLOW_UP, when, data=data)
+    log_event(follow_up.case, None, EventKind.FOLLOW_UP, when, data=data)
     return follow_up
 
 
@@ -291,7 +292,7 @@ def _link(follow_up_id: int) -> bool:
         follow_up.reason = invitation.failure_reason or invitation.status
         follow_up.save(update_fields=["status", "reason"])
         data = {"status": "not_sent", "reason": follow_up.reason}
-        _log(follow_up.case, None, EventKind.FOLLOW_UP, timezone.now(), data=data)
+        log_event(follow_up.case, None, EventKind.FOLLOW_UP, timezone.now(), data=data)
         return True
     return False
 
@@ -308,7 +309,7 @@ def record_answer(follow_up: FollowUp, response: Response) -> None:
     follow_up.save(update_fields=["response", "score", "solved", "answered_at", "status"])
     case = follow_up.case
     data = {"status": "answered", "score": score, "solved": solved}
-    _log(case, None, EventKind.FOLLOW_UP, response.completed_at, data=data)
+    log_event(case, None, EventKind.FOLLOW_UP, response.completed_at, data=data)
     _on_timeline(
         case,
         TIMELINE_TYPE,

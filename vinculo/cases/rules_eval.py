@@ -34,12 +34,13 @@ from django.utils.translation import gettext as _
 from vinculo.accounts.actors import SYSTEM
 from vinculo.accounts.models import Department, Unit
 from vinculo.cases.choices import Priority
+from vinculo.cases.escalation import unit_managers
 from vinculo.cases.events import rule_match_recorded
 from vinculo.cases.models import AlertRule, Notification, RuleMatch, RuleState
 from vinculo.cases.rule_choices import RuleAction, RuleEvent
 from vinculo.cases.rules import Compiled, compile_rule, render_title, repeat_key
 from vinculo.cases.rules_facts import SOURCES, Facts, Source
-from vinculo.cases.services import NewCase, cases_of_records, open_cases, unit_managers
+from vinculo.cases.services import NewCase, cases_of_records, open_cases
 from vinculo.customers.models import Customer
 
 logger = logging.getLogger(__name__)

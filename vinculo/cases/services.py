@@ -18,12 +18,11 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vinculo.accounts.actors import Actor, actor_for_user
-from vinculo.accounts.choices import Role
 from vinculo.accounts.models import Department, Unit
 from vinculo.accounts.permissions import Perm
 from vinculo.cases.choices import (
@@ -39,7 +38,7 @@ from vinculo.cases.choices import (
 from vinculo.cases.deadlines import CaseError, due_times, pauses_while_waiting, resumed_due
 from vinculo.cases.events import case_event_recorded
 from vinculo.cases.models import Case, CaseEvent, RootCause
-from vinculo.cases.queries import cases_for, overdue_q
+from vinculo.cases.queries import cases_for
 from vinculo.cases.routing import pick_owner
 from vinculo.customers.models import Customer
 from vinculo.journeys.models import Channel, InteractionType
@@ -102,9 +101,10 @@ def open_case(*, actor: Actor, data: NewCase, now: datetime | None = None) -> tu
             raise
         return stored, False
     _route(case, data, opened)
-    _log(case, actor, EventKind.OPENED, opened, data={"priority": case.priority})
+    log_event(case, actor, EventKind.OPENED, opened, data={"priority": case.priority})
     if case.owner is not None:
-        _log(case, actor, EventKind.ASSIGNED, opened, data={"owner": case.owner.get_username()})
+        owner = {"owner": case.owner.get_username()}
+        log_event(case, actor, EventKind.ASSIGNED, opened, data=owner)
     _on_timeline(case, "case_opened", opened, data.channel_code, {"title": case.title})
     return case, True
 
@@ -215,7 +215,7 @@ def take(*, actor: Actor, case: Case, now: datetime | None = None) -> Case:
     _require_open(case)
     if case.owner_id != actor.user_id:
         case.owner_id = actor.user_id
-        _log(case, actor, EventKind.ASSIGNED, when, data={"owner": actor.label})
+        log_event(case, actor, EventKind.ASSIGNED, when, data={"owner": actor.label})
     if case.status in (Status.NEW, Status.REOPENED):
         _move(case, actor, Status.IN_PROGRESS, when)
     if case.first_response_at is None:
@@ -241,7 +241,7 @@ def assign(*, actor: Actor, case: Case, owner: User, now: datetime | None = None
     if case.owner_id != owner.pk:
         case.owner = owner
         case.save(update_fields=["owner", "updated_at"])
-        _log(case, actor, EventKind.ASSIGNED, when, data={"owner": owner.get_username()})
+        log_event(case, actor, EventKind.ASSIGNED, when, data={"owner": owner.get_username()})
     return case
 
 
@@ -267,7 +267,7 @@ def add_note(*, actor: Actor, case: Case, text: str, now: datetime | None = None
     """A private note: seen by who works the case, never by the customer."""
     if not text.strip():
         raise CaseError("text", _("Write the note."))
-    return _log(case, actor, EventKind.NOTE, now or timezone.now(), text=text.strip())
+    return log_event(case, actor, EventKind.NOTE, now or timezone.now(), text=text.strip())
 
 
 @transaction.atomic
@@ -276,7 +276,7 @@ def add_action(*, actor: Actor, case: Case, text: str, now: datetime | None = No
     if not text.strip():
         raise CaseError("text", _("Describe the action taken."))
     _require_open(case)
-    return _log(case, actor, EventKind.ACTION, now or timezone.now(), text=text.strip())
+    return log_event(case, actor, EventKind.ACTION, now or timezone.now(), text=text.strip())
 
 
 @transaction.atomic
@@ -297,7 +297,7 @@ def log_contact(
         raise CaseError("outcome", _("Choose how the contact went."))
     when = now or timezone.now()
     case = _locked(case)
-    event = _log(
+    event = log_event(
         case,
         actor,
         EventKind.CONTACT,
@@ -345,7 +345,7 @@ def resolve(
     if case.first_response_at is None:
         case.first_response_at = when
     case.save()
-    _log(case, actor, EventKind.ROOT_CAUSE, when, data={"root_cause": root_cause.name})
+    log_event(case, actor, EventKind.ROOT_CAUSE, when, data={"root_cause": root_cause.name})
     _on_timeline(
         case,
         "case_resolved",
@@ -390,52 +390,8 @@ def set_priority(*, actor: Actor, case: Case, priority: str, now: datetime | Non
         case.first_response_due, case.resolution_due = due_times(priority, case.opened_at)
         case.save()
         data = {"from": before, "to": priority}
-        _log(case, actor, EventKind.PRIORITY, now or timezone.now(), data=data)
+        log_event(case, actor, EventKind.PRIORITY, now or timezone.now(), data=data)
     return case
-
-
-# -- escalation ---------------------------------------------------------------------------
-
-
-def overdue(now: datetime) -> QuerySet[Case]:
-    """Open cases past a due time that were not escalated yet (a case waiting for the
-    customer is late only if it was late when it began to wait)."""
-    return (
-        Case.objects.filter(status__in=OPEN, escalated_at__isnull=True)
-        .filter(overdue_q(now))
-        .order_by("pk")
-    )
-
-
-def escalate_overdue(now: datetime | None = None, limit: int = 500) -> list[int]:
-    """Marks each overdue case escalated once, naming the unit's managers in the log;
-    returns the ids. A case escalates again only after it is reopened."""
-    when = now or timezone.now()
-    escalated = []
-    for case_id in list(overdue(when).values_list("pk", flat=True)[:limit]):
-        with transaction.atomic():
-            case = Case.objects.select_for_update().get(pk=case_id)
-            if case.escalated_at is not None:
-                continue  # another run got there first
-            case.escalated_at = when
-            case.save(update_fields=["escalated_at", "updated_at"])
-            managers = [u.get_username() for u in unit_managers(case.unit)]
-            late = "first_response" if case.first_response_at is None else "resolution"
-            _log(case, None, EventKind.ESCALATED, when, data={"to": managers, "late": late})
-            escalated.append(case_id)
-    return escalated
-
-
-def unit_managers(unit: Unit) -> list[User]:
-    """The managers of the unit and of the units above it, nearest first."""
-    ids = [part for part in unit.path.split("/") if part]
-    paths = ["/" + "/".join(ids[: i + 1]) + "/" for i in range(len(ids))]
-    rows = User.objects.filter(
-        is_active=True,
-        membership__role=Role.UNIT_MANAGER,
-        membership__unit__path__in=paths,
-    ).order_by("-membership__unit__depth", "username")
-    return list(rows)
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -466,10 +422,10 @@ def _move(case: Case, actor: Actor | None, status: str, when: datetime, text: st
         case.resolution_due, case.paused_at = due, None
     elif status == Status.WAITING and pauses_while_waiting():
         case.paused_at = when
-    _log(case, actor, EventKind.STATUS, when, text=text, data=data)
+    log_event(case, actor, EventKind.STATUS, when, text=text, data=data)
 
 
-def _log(
+def log_event(
     case: Case,
     actor: Actor | None,
     kind: str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from vinculo.cases.services import escalate_overdue
+from vinculo.cases.escalation import escalate_overdue
 
 
 @task()

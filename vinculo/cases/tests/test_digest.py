@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from vinculo.cases.choices import EventKind, NotificationKind, Priority
 from vinculo.cases.digest import due_day, send_case_digest, send_due_case_digests
+from vinculo.cases.escalation import escalate_overdue
 from vinculo.cases.models import CaseEvent, DigestSent, Notification, NotificationPrefs
 from vinculo.cases.notify_mail import message_id
-from vinculo.cases.services import escalate_overdue
 from vinculo.cases.tasks import send_case_digests_task
 from vinculo.cases.testing import opened
 from vinculo.cases.tests.test_notify import with_email

@@ -14,11 +14,12 @@ from django.contrib.auth.models import User
 from django.utils import translation
 
 from vinculo.cases.choices import EventKind, NotificationKind
+from vinculo.cases.escalation import escalate_overdue
 from vinculo.cases.improvements import NewImprovement, promote, update
 from vinculo.cases.models import Notification, NotificationPrefs, RootCause, RuleMatch
 from vinculo.cases.notify import case_event_noticed, notify
 from vinculo.cases.notify_mail import MAX_ATTEMPTS, email_notification, message_id, sweep
-from vinculo.cases.services import assign, escalate_overdue, take
+from vinculo.cases.services import assign, take
 from vinculo.cases.signals import evaluate_signals
 from vinculo.cases.tasks import email_notifications_task, evaluate_alert_rules_task
 from vinculo.cases.testing import opened

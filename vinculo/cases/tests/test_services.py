@@ -8,13 +8,13 @@ import pytest
 from vinculo.accounts.actors import SYSTEM
 from vinculo.accounts.models import Department
 from vinculo.cases.choices import EventKind, Priority, Status, Trigger
+from vinculo.cases.escalation import escalate_overdue
 from vinculo.cases.models import Case, CaseEvent, RootCause, WorkingHours
 from vinculo.cases.queries import cases_for
 from vinculo.cases.services import (
     CaseError,
     NewCase,
     assign,
-    escalate_overdue,
     log_contact,
     open_case,
     reopen,

@@ -4,9 +4,10 @@ the resolution due time by the business time waited. And a shift may close at mi
 import datetime as dt
 
 from vinculo.cases.choices import Priority, Status
+from vinculo.cases.escalation import escalate_overdue, overdue
 from vinculo.cases.listing import sla_of
 from vinculo.cases.models import Case, CaseEvent, CaseSettings, RootCause, WorkingHours
-from vinculo.cases.services import escalate_overdue, overdue, resolve, set_status, take
+from vinculo.cases.services import resolve, set_status, take
 from vinculo.cases.testing import opened
 from vinculo.test import Org, People, actor_of, at
 
